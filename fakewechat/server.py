@@ -142,7 +142,8 @@ class FakeWeChat:
             raise ValueError("fakewechat binds to loopback only, not %r" % host)
         self._server = make_server(host, port, self.app, threaded=True,
                                    request_handler=_QuietHandler if self.quiet else None)
-        self._thread = threading.Thread(target=self._server.serve_forever,
+        # A short poll interval makes stop() quick.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         name="fakewechat", daemon=True)
         self._thread.start()
         return self
@@ -490,7 +491,8 @@ class FakeWeChat:
                 token = self._issue(appid, "stable")
                 info = self._tokens[token]
             self._token_fetches += 1
-            expires_in = int(math.ceil(info["expires_at"] - now))
+            remaining = info["expires_at"] - time.time()
+        expires_in = min(int(math.ceil(self.token_ttl)), int(math.ceil(remaining)))
         return {"access_token": token, "expires_in": expires_in}
 
     def _validate_send(self, body):
