@@ -4,6 +4,44 @@ It answers the WeChat paths this project calls with the same JSON shapes and
 errcodes as https://api.weixin.qq.com/, keeps everything it receives for
 inspection, and can be told to misbehave (fault injection).  Drive it from
 Python (`FakeWeChat`) or over HTTP (the control API under `/_fake/`).
+
+WeChat paths (relative to `url`): cgi-bin/token, cgi-bin/stable_token,
+cgi-bin/message/custom/send, cgi-bin/message/template/send,
+cgi-bin/message/subscribe/send (and .../bizsend), cgi-bin/media/get,
+cgi-bin/media/upload, cgi-bin/menu/create, cgi-bin/menu/get,
+sns/jscode2session.  Other paths: HTTP 404, recorded.
+
+Tokens: missing -> 41001, not ours -> 40001 (40014 when not even shaped like
+a token), past expiry -> 42001, replaced and past its grace -> 40001.
+cgi-bin/token mints a new token on every call (the previous one lives
+`old_token_grace` seconds more); stable_token returns the same token until
+it expires or force_refresh is true (which kills the old one at once);
+the two are independent, as in WeChat.
+
+Users: everyone is subscribed until unsubscribe() (custom/template -> 43004).
+The 48-hour window: a user we never heard of is inside it when
+`window_open_by_default` (default True, so tests need not bother); after
+interact() it is open for `window_seconds`; close_window() closes it
+(custom send -> 45015).  Template and subscribe sends ignore the window.
+
+Control API (JSON, CORS open, not recorded as calls):
+  GET  /_fake/calls?path=&since=        {"calls": [call...]}
+  GET  /_fake/messages?openid=&since=   {"messages": [message...]}
+  GET  /_fake/faults                    {"faults": [...]}
+  POST /_fake/faults {"path": null|"cgi-bin/...", "fault": NAME, "times": 1,
+                      "openid"?, "seconds"?, "errcode"?, "errmsg"?}
+  POST /_fake/media  multipart field "media", or the raw body with its
+                     Content-Type -> {"media_id", "content_type", "size"}
+  POST /_fake/reset                     {"ok": true}
+  GET  /_fake/token_fetches             {"token_fetches": N}
+  POST /_fake/expire_tokens             {"ok": true}
+  POST /_fake/login_code {"openid", "unionid"?} -> {"code"}
+  GET  /_fake/menu                      {"menu": {...} | null}
+  POST /_fake/users/OPENID/{unsubscribe|subscribe|interact|close_window}
+A call is {"id", "time", "method", "path", "query", "json", "files",
+"status", "errcode", "fault"}; a message is {"id", "time", "kind":
+custom|template|subscribe, "openid", "msgtype", "body"}.  Ids share one
+increasing sequence, so `since=<last id seen>` polls for what is new.
 """
 
 import base64
@@ -234,8 +272,12 @@ class FakeWeChat:
         entry = {"path": _norm(path), "fault": fault, "times": times,
                  "openid": kw.pop("openid", None)}
         if fault == "slow":
+            if kw.get("seconds") is None:
+                raise ValueError('fault "slow" needs seconds=')
             entry["seconds"] = float(kw.pop("seconds"))
         elif fault == "errcode":
+            if kw.get("errcode") is None:
+                raise ValueError('fault "errcode" needs errcode=')
             entry["errcode"] = int(kw.pop("errcode"))
             entry["errmsg"] = kw.pop("errmsg", None)
         elif not (fault in FAULT_ERRCODES or re.fullmatch(r"http_[45]\d\d", str(fault))):
