@@ -1,1 +1,10 @@
+"""SQLAlchemy models, the shared engine/session, Redis connection and migrations."""
+from .db import Base, Session, configure, engine, ping
+from .household import CITY, DISTRICTS, Household, Member, Resident, utcnow
+from .staff import ROLES, StaffUser, hash_password, verify_password
 
+__all__ = [
+    "Base", "Session", "configure", "engine", "ping",
+    "CITY", "DISTRICTS", "Household", "Member", "Resident", "utcnow",
+    "ROLES", "StaffUser", "hash_password", "verify_password",
+]

@@ -1,1 +1,53 @@
+"""The Flask application: every HTTP surface of yitang, and the `flask` commands."""
+from __future__ import annotations
 
+import logging
+import sys
+
+from flask import Flask
+
+from models import Session, db, kv, pii
+from tasks import queues
+
+from .config import ConfigError, load
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    try:
+        config = load(test_config)
+    except ConfigError as err:
+        if test_config is not None:
+            raise
+        # Start-up stops with one clear line, not a traceback.
+        raise SystemExit(f"yitang: configuration error: {err}") from None
+
+    app = Flask(__name__)
+    app.config.update(config)
+    app.config["SECRET_KEY"] = config["SECURITY_SECRET_KEY"]
+    app.config["MAX_CONTENT_LENGTH"] = config["APP_MAX_BODY_BYTES"]
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = config["APP_ENV"] == "production"
+
+    db.configure(config["DATABASE_URL"])
+    pii.configure(config["SECURITY_PII_KEY"])
+    kv.configure(config["REDIS_URL"], config["APP_VAR_DIR"])
+    queues.configure(config["QUEUE_RETRY_MAX"], config["QUEUE_RETRY_INTERVALS"])
+    _quiet_logs(app)
+
+    app.teardown_appcontext(lambda exc: Session.remove())
+
+    from . import commands, errors, health
+
+    errors.init_app(app)
+    app.register_blueprint(health.bp)
+    commands.init_app(app)
+    return app
+
+
+def _quiet_logs(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # init-db prints its own one-line summary; alembic's chatter adds nothing.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -1,0 +1,52 @@
+"""One engine and one session factory for the web app, the workers and the commands."""
+from __future__ import annotations
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+Session = scoped_session(sessionmaker(expire_on_commit=False))
+_engine: Engine | None = None
+
+
+def configure(database_url: str) -> Engine:
+    """Bind the shared session to `database_url` (idempotent for the same URL)."""
+    global _engine
+    if _engine is not None and str(_engine.url) == database_url:
+        return _engine
+    if _engine is not None:
+        Session.remove()
+        _engine.dispose()
+    kwargs: dict = {"pool_pre_ping": True}
+    if database_url.startswith("sqlite"):
+        # Web threads and the worker share one file: wait for locks instead of failing.
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+    _engine = create_engine(database_url, **kwargs)
+    if database_url.startswith("sqlite"):
+        event.listen(_engine, "connect", _sqlite_pragmas)
+    Session.configure(bind=_engine)
+    return _engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.close()
+
+
+def engine() -> Engine:
+    if _engine is None:
+        raise RuntimeError("models.db.configure() has not been called")
+    return _engine
+
+
+def ping() -> None:
+    """Raise if the database cannot answer a trivial query."""
+    with engine().connect() as conn:
+        conn.execute(text("SELECT 1"))

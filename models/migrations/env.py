@@ -1,0 +1,12 @@
+from alembic import context
+
+from models import Base
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,100 @@
+"""Shared fixtures: one app per test session on the embedded defaults, or on PostgreSQL and
+a Redis server when DATABASE_URL / REDIS_URL are set (CI sets both).
+
+Every process a test starts (a worker, a command) reads the same configuration file, which
+this module writes and names in YITANG_CONFIG, so a developer's own config.toml never leaks
+into the tests.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTERNAL_DB = os.environ.get("DATABASE_URL", "")
+EXTERNAL_REDIS = os.environ.get("REDIS_URL", "")
+
+TEST_AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
+
+
+@pytest.fixture(scope="session")
+def var_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(scope="session")
+def config_file(var_dir) -> Path:
+    config = {
+        "app": {"env": "testing", "var_dir": str(var_dir)},
+        "wechat": {"token": "test-token", "app_id": "wx_test_app", "app_secret": "test-secret",
+                   "encoding_aes_key": TEST_AES_KEY},
+        "database": {"url": EXTERNAL_DB or f"sqlite:///{var_dir / 'test.db'}"},
+        "redis": {"url": EXTERNAL_REDIS},
+        "security": {"secret_key": "test-secret-key", "pii_key": "test-pii-key"},
+        "queue": {"retry_max": 2, "retry_intervals": [0]},
+    }
+    path = var_dir / "test-config.toml"
+    path.write_bytes(tomli_w.dumps(config).encode())
+    os.environ["YITANG_CONFIG"] = str(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app(config_file, var_dir):
+    from models import db, migrate
+    from webhook import create_app
+
+    application = create_app({"TESTING": True})
+    if db.engine().dialect.name == "postgresql":
+        reset_postgres_schema(db.engine())
+    migrate.upgrade()
+    yield application
+    if not EXTERNAL_REDIS:
+        from models import kv
+
+        kv.stop_embedded(var_dir)
+
+
+def reset_postgres_schema(engine) -> None:
+    """The CI database is the suite's own: start from an empty schema every run."""
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Each test starts with empty tables and an empty Redis."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    from sqlalchemy import text
+
+    from models import Base, Session, db, kv
+
+    Session.remove()
+    with db.engine().begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(text(f'DELETE FROM "{table.name}"'))
+    kv.client().flushdb()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def run_flask(*args: str, timeout: float = 120, input: str | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m flask --app webhook ARGS` as a separate process, as an operator would."""
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "webhook", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout, input=input,
+        env={**os.environ},
+    )

@@ -1,0 +1,76 @@
+"""The `flask --app webhook ...` commands: everything operational."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from models import CITY, DISTRICTS, ROLES, Session, StaffUser, hash_password, kv, migrate
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db, worker, create_staff, seed_demo, dev):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+def init_db():
+    """Bring the database to the latest migration (safe to repeat)."""
+    before = migrate.current()
+    migrate.upgrade()
+    after = migrate.current()
+    if before == after:
+        click.echo(f"database already at revision {after}")
+    else:
+        click.echo(f"database migrated {before or 'empty'} -> {after}")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run what is queued, then exit.")
+def worker(burst: bool):
+    """An RQ worker on every queue (default, outbound, batch)."""
+    from tasks import worker as rq_worker
+
+    click.echo(f"worker: Redis is {kv.where()}")
+    rq_worker.run(burst=burst)
+
+
+@click.command("create-staff")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--district", required=True, help=f"one of {'、'.join(DISTRICTS)}, or {CITY} for admins")
+@click.option("--street", default=None, help="街道 / 镇, for caseworkers")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_staff(username: str, role: str, district: str, street: str | None, password: str):
+    """A staff account for the console."""
+    if district not in DISTRICTS + (CITY,):
+        raise click.BadParameter(f"unknown district {district!r}", param_hint="--district")
+    if role == "admin" and district != CITY:
+        raise click.BadParameter(f"admins work for the whole city: use {CITY}", param_hint="--district")
+    if len(password) < 10:
+        raise click.BadParameter("at least 10 characters", param_hint="--password")
+    if Session.scalar(select(StaffUser).where(StaffUser.username == username)):
+        raise click.ClickException(f"staff user {username!r} already exists")
+    Session.add(StaffUser(username=username, role=role, district=district, street=street,
+                          password_hash=hash_password(password)))
+    Session.commit()
+    click.echo(f"created {role} {username} ({district})")
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Demo staff and households for a first look (once; a second run changes nothing)."""
+    from . import demo
+
+    created = demo.seed()
+    click.echo(demo.LOGIN_HINT if created else "demo data already present")
+
+
+@click.command("dev")
+@click.option("--port", default=5000, show_default=True)
+@click.option("--fake-port", default=5001, show_default=True)
+def dev(port: int, fake_port: int):
+    """What `make run` starts: fake WeChat API, one worker and the web server."""
+    from . import devrun
+
+    devrun.run(current_app, port=port, fake_port=fake_port)

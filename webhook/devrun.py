@@ -1,0 +1,55 @@
+"""`make run`: the fake WeChat API, one worker and the web server, stopped together."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+from flask import Flask
+from sqlalchemy.engine import make_url
+
+from models import kv
+
+from . import demo
+
+
+def run(app: Flask, port: int, fake_port: int) -> None:
+    cfg = app.config
+    fake_url = f"http://127.0.0.1:{fake_port}/"
+    children = [
+        subprocess.Popen([sys.executable, "-m", "fakewechat", "--port", str(fake_port),
+                          "--app-id", cfg["WECHAT_APP_ID"], "--app-secret", cfg["WECHAT_APP_SECRET"]]),
+        subprocess.Popen([sys.executable, "-m", "flask", "--app", "webhook", "worker"]),
+    ]
+    db_where = make_url(cfg["DATABASE_URL"]).render_as_string(hide_password=True)
+    lines = [
+        "",
+        "一趟 yitang is starting",
+        f"  database:   {db_where}",
+        f"  redis:      {kv.where()}",
+        f"  WeChat API: {cfg['WECHAT_API_BASE_URL']}"
+        + ("  (the fake WeChat API server)" if cfg["WECHAT_API_BASE_URL"] == fake_url else
+           f"  (note: the fake server listens on {fake_url})"),
+        f"  simulator:  http://127.0.0.1:{port}/simulator",
+        f"  console:    http://127.0.0.1:{port}/staff/login   {demo.LOGIN_HINT}",
+        f"  health:     http://127.0.0.1:{port}/healthz",
+        "Press Ctrl-C to stop the web server, the worker and the fake WeChat server.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+    # SIGTERM (e.g. from a process manager) stops everything the same way as Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        app.run(host="127.0.0.1", port=port, threaded=True, use_reloader=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        print("yitang stopped.", flush=True)

@@ -1,0 +1,29 @@
+"""HTTP errors: JSON for API and machine paths, a short Chinese page for people."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "请求的内容有误。",
+    403: "没有权限访问。",
+    404: "没有找到您要的页面。",
+    405: "不支持这种请求方式。",
+    413: "提交的内容太大了。",
+    429: "操作太频繁了，请稍后再试。",
+    500: "系统出了点问题，请稍后再试。",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith(("/api/", "/healthz", "/wechat")) or request.is_json
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        message = MESSAGES.get(err.code or 500, err.name)
+        if wants_json():
+            body = {"error": err.description if err.code == 400 else message}
+            return jsonify(body), err.code
+        return render_template("error.html", code=err.code, message=message), err.code
