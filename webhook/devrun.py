@@ -7,6 +7,7 @@ import sys
 
 from flask import Flask
 from sqlalchemy.engine import make_url
+from werkzeug.serving import run_simple
 
 from models import kv
 
@@ -40,7 +41,7 @@ def run(app: Flask, port: int, fake_port: int) -> None:
     # SIGTERM (e.g. from a process manager) stops everything the same way as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
-        app.run(host="127.0.0.1", port=port, threaded=True, use_reloader=False)
+        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
     except KeyboardInterrupt:
         pass
     finally:
