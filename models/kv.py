@@ -55,8 +55,9 @@ def _describe_url(url: str) -> str:
 def socket_path(var_dir: str | os.PathLike) -> str:
     var = Path(var_dir).resolve()
     path = var / "redis.sock"
-    # A unix socket path must fit in 107 bytes; deep checkouts fall back to /tmp.
-    if len(str(path).encode()) > 100:
+    # A unix socket path must fit in 107 bytes, and redis-py cannot parse CLIENT INFO for a
+    # socket path with a space in it: such checkouts put the socket in /tmp instead.
+    if len(str(path).encode()) > 100 or any(ch.isspace() for ch in str(path)):
         digest = hashlib.sha1(str(var).encode()).hexdigest()[:12]
         path = Path(tempfile.gettempdir()) / f"yitang-redis-{digest}.sock"
     return str(path)

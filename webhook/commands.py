@@ -73,4 +73,4 @@ def dev(port: int, fake_port: int):
     """What `make run` starts: fake WeChat API, one worker and the web server."""
     from . import devrun
 
-    devrun.run(current_app, port=port, fake_port=fake_port)
+    devrun.run(current_app._get_current_object(), port=port, fake_port=fake_port)

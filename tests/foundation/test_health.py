@@ -61,3 +61,19 @@ def restore(app):
 
     db.configure(app.config["DATABASE_URL"])
     kv.configure(app.config["REDIS_URL"], app.config["APP_VAR_DIR"])
+
+
+def test_embedded_redis_serves_a_worker_from_a_folder_with_spaces(tmp_path):
+    """RQ's worker asks CLIENT INFO, which redis-py misparses for socket paths with spaces."""
+    from models import kv
+    from rq import SimpleWorker
+
+    var = tmp_path / "a folder with spaces" / "var"
+    sock = kv.ensure_embedded(var)
+    try:
+        assert " " not in sock
+        import redis
+
+        SimpleWorker(["default"], connection=redis.Redis(unix_socket_path=sock))
+    finally:
+        kv.stop_embedded(var)
