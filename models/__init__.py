@@ -1,10 +1,12 @@
 """SQLAlchemy models, the shared engine/session, Redis connection and migrations."""
 from .db import Base, Session, configure, engine, ping
 from .household import CITY, DISTRICTS, Household, Member, Resident, utcnow
+from .messages import InboundMessage, MediaFile, OutboundMessage
 from .staff import ROLES, StaffUser, hash_password, verify_password
 
 __all__ = [
     "Base", "Session", "configure", "engine", "ping",
     "CITY", "DISTRICTS", "Household", "Member", "Resident", "utcnow",
+    "InboundMessage", "MediaFile", "OutboundMessage",
     "ROLES", "StaffUser", "hash_password", "verify_password",
 ]

@@ -1,0 +1,73 @@
+"""Every message in and out, stored before anything else happens to it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import Base
+from .household import utcnow
+
+
+class InboundMessage(Base):
+    """A message or event as WeChat delivered it. `dedupe_key` is the MsgId, or
+    FromUserName + CreateTime (+ event) for events, so WeChat's retries are recognised."""
+
+    __tablename__ = "inbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
+    channel: Mapped[str] = mapped_column(String(20), default="wechat")
+    openid: Mapped[str] = mapped_column(String(64), index=True)
+    msg_type: Mapped[str] = mapped_column(String(20))
+    event: Mapped[str | None] = mapped_column(String(40))
+    payload: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # received → handled | failed; `late` when the reply went out as a customer-service message.
+    state: Mapped[str] = mapped_column(String(20), default="received")
+    reply: Mapped[str | None] = mapped_column(Text)
+    handled_at: Mapped[datetime | None]
+
+
+class OutboundMessage(Base):
+    """A message we send through a channel, with its delivery state and attempts."""
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (Index("ix_outbound_openid_created", "openid", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), default="wechat")
+    openid: Mapped[str] = mapped_column(String(64))
+    # custom (customer-service, 48-hour window) | template | subscribe | sms | email
+    kind: Mapped[str] = mapped_column(String(20))
+    msg_type: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[dict] = mapped_column(JSON)
+    # queued → sent | retrying → sent | failed | undeliverable
+    state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_errcode: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class MediaFile(Base):
+    """A file a resident sent (a photo of a document), downloaded from WeChat into storage."""
+
+    __tablename__ = "media_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    openid: Mapped[str] = mapped_column(String(64), index=True)
+    media_id: Mapped[str] = mapped_column(String(128))
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    # pending → stored | rejected (wrong type, too large) | failed (gone at WeChat)
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    reason: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None]
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    path: Mapped[str | None] = mapped_column(String(255))  # relative to the uploads folder
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stored_at: Mapped[datetime | None]
