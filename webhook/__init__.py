@@ -37,10 +37,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.teardown_appcontext(lambda exc: Session.remove())
 
-    from . import commands, errors, health
+    from . import commands, errors, health, wechat
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(wechat.bp)
     commands.init_app(app)
     return app
 

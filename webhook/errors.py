@@ -24,6 +24,8 @@ def init_app(app: Flask) -> None:
     def http_error(err: HTTPException):
         message = MESSAGES.get(err.code or 500, err.name)
         if wants_json():
-            body = {"error": err.description if err.code == 400 else message}
+            # A description given at abort() names what was wrong; keep it for machines.
+            custom = err.description != type(err).description
+            body = {"error": err.description if custom else message}
             return jsonify(body), err.code
         return render_template("error.html", code=err.code, message=message), err.code
