@@ -98,3 +98,18 @@ def run_flask(*args: str, timeout: float = 120, input: str | None = None) -> sub
         cwd=ROOT, capture_output=True, text=True, timeout=timeout, input=input,
         env={**os.environ},
     )
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app on a real loopback port, for concurrent deliveries and the browser."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()

@@ -37,11 +37,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.teardown_appcontext(lambda exc: Session.remove())
 
-    from . import commands, errors, health, wechat
+    from . import commands, errors, health, simulator, wechat
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(wechat.bp)
+    app.register_blueprint(simulator.bp)
     commands.init_app(app)
     return app
 
