@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from models import InboundMessage, Resident, Session, kv, utcnow
@@ -38,36 +40,37 @@ class InboundEvent:
 
 
 def store(event: InboundEvent) -> bool:
-    """Insert the message; False when it was delivered before (a retry)."""
-    row = InboundMessage(dedupe_key=event.dedupe_key, channel=event.channel, openid=event.openid,
-                         msg_type=event.kind, event=event.event, payload=event.raw)
-    Session.add(row)
+    """Insert the message; False when it was delivered before (a retry).
+
+    The resident's row is created or touched in the same transaction: every message reopens
+    the 48-hour customer-service window.
+    """
+    now = utcnow()
+    insert = sqlite_insert if Session.get_bind().dialect.name == "sqlite" else pg_insert
+    # Core statements, not ORM units of work: this runs for every message on the hot path.
     try:
-        Session.commit()
+        inbound_id = Session.execute(
+            insert(InboundMessage).values(
+                dedupe_key=event.dedupe_key, channel=event.channel, openid=event.openid,
+                msg_type=event.kind, event=event.event, payload=event.raw, received_at=now,
+                state="received",
+            ).returning(InboundMessage.id)
+        ).scalar_one()
     except IntegrityError:
         Session.rollback()
         return False
-    event.inbound_id = row.id
-    _touch_resident(event)
-    return True
-
-
-def _touch_resident(event: InboundEvent) -> None:
-    """Every message reopens the 48-hour customer-service window."""
-    now = utcnow()
-    resident = Session.scalar(select(Resident).where(Resident.openid == event.openid))
-    if resident is None:
-        resident = Resident(openid=event.openid)
-        Session.add(resident)
+    Session.execute(insert(Resident).values(openid=event.openid, subscribed=True, created_at=now)
+                    .on_conflict_do_nothing(index_elements=["openid"]))
     if event.event != "unsubscribe":
-        resident.last_inbound_at = now
-    try:
-        Session.commit()
-    except IntegrityError:  # the resident's first two messages raced; the other one created it
-        Session.rollback()
         Session.execute(update(Resident).where(Resident.openid == event.openid)
                         .values(last_inbound_at=now))
+    try:
         Session.commit()
+    except IntegrityError:  # the same message committed by a concurrent delivery first
+        Session.rollback()
+        return False
+    event.inbound_id = inbound_id
+    return True
 
 
 def _reply_key(dedupe_key: str) -> str:
