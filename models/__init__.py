@@ -1,10 +1,15 @@
 """SQLAlchemy models, the shared engine/session, Redis connection and migrations."""
+from .application import STATES, Application, ApplicationDocument, Transition
+from .audit import AuditEntry
+from .casework import Clue, Escalation, EscalationNote, Visit
 from .db import Base, Session, configure, engine, ping
 from .household import CITY, DISTRICTS, Household, Member, Resident, utcnow
 from .messages import InboundMessage, MediaFile, OutboundMessage
 from .staff import ROLES, StaffUser, hash_password, verify_password
 
 __all__ = [
+    "STATES", "Application", "ApplicationDocument", "Transition", "AuditEntry",
+    "Clue", "Escalation", "EscalationNote", "Visit",
     "Base", "Session", "configure", "engine", "ping",
     "CITY", "DISTRICTS", "Household", "Member", "Resident", "utcnow",
     "InboundMessage", "MediaFile", "OutboundMessage",

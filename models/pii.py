@@ -12,7 +12,7 @@ import hmac
 import os
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import String
+from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
 
 _keys: dict[str, bytes] = {}
@@ -62,7 +62,7 @@ def mask(value: str | None, keep_start: int = 3, keep_end: int = 4) -> str:
 class Encrypted(TypeDecorator):
     """A string column stored sealed; Python code sees the clear value."""
 
-    impl = String(255)
+    impl = Text  # sealed values are longer than the clear text; no length to outgrow
     cache_ok = True
 
     def process_bind_param(self, value, dialect):

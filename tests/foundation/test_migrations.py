@@ -8,7 +8,9 @@ from sqlalchemy.engine import make_url
 from models import db, migrate
 from tests.conftest import EXTERNAL_DB, run_flask
 
-TABLES = {"households", "members", "residents", "staff_users", "alembic_version"}
+TABLES = {"households", "members", "residents", "staff_users", "inbound_messages", "outbound_messages",
+          "media_files", "applications", "application_documents", "application_transitions",
+          "escalations", "escalation_notes", "visits", "clues", "audit_log", "alembic_version"}
 
 
 def migrate_fresh(url: str) -> None:

@@ -1,0 +1,83 @@
+"""Casework beyond applications: urgent cases (急难会商), household visits (入户走访) and
+clues reported by volunteers (线索)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base
+from .household import utcnow
+from .pii import Encrypted
+
+
+class Escalation(Base):
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    openid: Mapped[str | None] = mapped_column(String(64), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    district: Mapped[str | None] = mapped_column(String(20), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # human (人工) | urgent | staff
+    reason: Mapped[str | None] = mapped_column(Text)
+    transcript: Mapped[list] = mapped_column(JSON, default=list)  # the conversation so far
+    participants: Mapped[list] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open | resolved
+    resolution: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_response_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+
+    notes: Mapped[list[EscalationNote]] = relationship(cascade="all, delete-orphan",
+                                                       order_by="EscalationNote.id")
+
+
+class EscalationNote(Base):
+    __tablename__ = "escalation_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Visit(Base):
+    """One household visit, a line of the street's work ledger (台账)."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    district: Mapped[str] = mapped_column(String(20), index=True)
+    street: Mapped[str | None] = mapped_column(String(40), index=True)
+    visit_date: Mapped[date]
+    visitors: Mapped[str] = mapped_column(String(255))
+    findings: Mapped[str | None] = mapped_column(Text)
+    causes: Mapped[list] = mapped_column(JSON, default=list)  # 致困原因
+    needs: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Clue(Base):
+    """Someone in difficulty, reported by a volunteer or organisation (notice 三㈢)."""
+
+    __tablename__ = "clues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_openid: Mapped[str | None] = mapped_column(String(64))
+    reporter_phone: Mapped[str | None] = mapped_column(Encrypted)
+    district: Mapped[str | None] = mapped_column(String(20), index=True)
+    street: Mapped[str | None] = mapped_column(String(40))
+    location: Mapped[dict | None] = mapped_column(JSON)
+    description: Mapped[str] = mapped_column(Encrypted)
+    urgency: Mapped[str] = mapped_column(String(20), default="normal")
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(20), default="new", index=True)  # new | triaged | closed
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
