@@ -113,3 +113,59 @@ def live_server(app):
     server.url = f"http://127.0.0.1:{server.server_port}"
     yield server
     server.shutdown()
+
+
+@pytest.fixture
+def fake_wechat(app):
+    """The fake WeChat API server, with the app pointed at it for the test."""
+    from fakewechat import FakeWeChat
+
+    fake = FakeWeChat(app_id=app.config["WECHAT_APP_ID"], app_secret=app.config["WECHAT_APP_SECRET"]).start()
+    saved = app.config["WECHAT_API_BASE_URL"]
+    app.config["WECHAT_API_BASE_URL"] = fake.url
+    yield fake
+    app.config["WECHAT_API_BASE_URL"] = saved
+    fake.stop()
+
+
+def run_jobs(app) -> None:
+    """Run every queued job in this process, as a burst worker would."""
+    from tasks import worker
+
+    with app.app_context():
+        worker.run(burst=True)
+
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright; never a browser a tool downloads."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests must run under CI, but {CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(f"browser tests skipped: {CHROMIUM} not found (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

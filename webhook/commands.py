@@ -9,7 +9,7 @@ from models import CITY, DISTRICTS, ROLES, Session, StaffUser, hash_password, kv
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, worker, create_staff, seed_demo, dev):
+    for command in (init_db, worker, create_staff, seed_demo, dev, wechat_menu):
         app.cli.add_command(command)
 
 
@@ -74,3 +74,17 @@ def dev(port: int, fake_port: int):
     from . import devrun
 
     devrun.run(current_app._get_current_object(), port=port, fake_port=fake_port)
+
+
+@click.command("wechat-menu")
+def wechat_menu():
+    """Publish the Official Account's custom menu from bot/menu.yaml."""
+    from bot.router import menu
+    from channels.wechat_api import WeChatAPI, WeChatError
+
+    with WeChatAPI.from_config(current_app.config, kv.client()) as api:
+        try:
+            api.call("POST", "cgi-bin/menu/create", json=menu())
+        except WeChatError as err:
+            raise click.ClickException(f"WeChat refused the menu: {err}") from None
+    click.echo(f"menu published to {current_app.config['WECHAT_API_BASE_URL']}")
