@@ -12,6 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from redis import RedisError
 from rq import Callback
 from sqlalchemy import select
 
@@ -54,7 +55,12 @@ def request_download(openid: str, media_id: str, inbound_id: int | None = None) 
     media = MediaFile(openid=openid, media_id=media_id, inbound_id=inbound_id)
     Session.add(media)
     Session.commit()
-    enqueue(DOWNLOAD_JOB, media.id, on_failure=Callback(ON_FAILURE))
+    try:
+        enqueue(DOWNLOAD_JOB, media.id, on_failure=Callback(ON_FAILURE))
+    except RedisError:
+        # Not queued means never downloaded: say so in the record rather than leave it pending.
+        _finish(media, "failed", "could not be queued (Redis unavailable)")
+        raise
     log.info("media %s queued", media.id)
     return media
 

@@ -39,6 +39,7 @@ ON_FAILURE = "tasks.outbound.on_failure"
 SEND_CONCURRENCY = 8
 SEND_RATE_LIMIT_KEY = "wechat-outbound"
 
+# Not "failed": `rq requeue` of a failed job is an operator asking for another try.
 FINAL_STATES = ("sent", "undeliverable")
 
 
@@ -177,16 +178,17 @@ def opt_in(openid: str) -> Resident:
 
 
 def _set_subscribed(openid: str, subscribed: bool) -> Resident:
-    for _ in range(2):
-        resident = Session.scalar(select(Resident).where(Resident.openid == openid))
-        if resident is None:
-            resident = Resident(openid=openid)
-            Session.add(resident)
-        resident.subscribed = subscribed
+    resident = Session.scalar(select(Resident).where(Resident.openid == openid))
+    if resident is None:
+        resident = Resident(openid=openid, subscribed=subscribed)
+        Session.add(resident)
         try:
             Session.commit()
             return resident
         except IntegrityError:
-            # Another request created the row between our read and write: update that one.
+            # Another request created the row between our read and our write: update that one.
             Session.rollback()
-    raise RuntimeError("could not record the resident's choice")
+            resident = Session.scalar(select(Resident).where(Resident.openid == openid))
+    resident.subscribed = subscribed
+    Session.commit()
+    return resident

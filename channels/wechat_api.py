@@ -84,12 +84,8 @@ class WeChatAPI:
         self._http = requests.Session()
 
     @classmethod
-    def from_config(cls, config: Mapping, *, redis: Redis | None = None, **options) -> WeChatAPI:
+    def from_config(cls, config: Mapping, redis: Redis, **options) -> WeChatAPI:
         """From the WECHAT_* keys of a config mapping (the Flask config in the job functions)."""
-        if redis is None:
-            from models import kv
-
-            redis = kv.client()
         return cls(config["WECHAT_API_BASE_URL"], config["WECHAT_APP_ID"],
                    config["WECHAT_APP_SECRET"], redis=redis, **options)
 

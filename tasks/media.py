@@ -7,11 +7,12 @@ from flask import current_app
 
 from channels import media
 from channels.wechat_api import WeChatAPI
+from models import kv
 
 
 def download(media_file_id: int) -> str | None:
     uploads = Path(current_app.config["APP_VAR_DIR"]) / "uploads"
-    with WeChatAPI.from_config(current_app.config) as api:
+    with WeChatAPI.from_config(current_app.config, kv.client()) as api:
         record = media.download(media_file_id, api, uploads)
     return record.state if record else None
 

@@ -5,10 +5,11 @@ from flask import current_app
 
 from channels import outbound
 from channels.wechat_api import WeChatAPI
+from models import kv
 
 
 def deliver(message_id: int) -> str | None:
-    with WeChatAPI.from_config(current_app.config) as api:
+    with WeChatAPI.from_config(current_app.config, kv.client()) as api:
         message = outbound.deliver(message_id, api)
     return message.state if message else None
 

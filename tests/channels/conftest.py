@@ -25,8 +25,9 @@ def wx(app):
 @pytest.fixture
 def api(app, wx):
     from channels.wechat_api import WeChatAPI
+    from models import kv
 
-    with WeChatAPI.from_config(app.config) as client:
+    with WeChatAPI.from_config(app.config, kv.client()) as client:
         yield client
 
 

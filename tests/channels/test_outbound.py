@@ -144,7 +144,7 @@ def test_the_worker_retries_until_sent(wx, run_worker, fault):
 def test_slow_answer_beyond_the_timeout_is_retried(app, wx):
     wx.fail_next(CUSTOM, "slow", seconds=0.5)
     message = outbound.send(OPENID, "您好")
-    with WeChatAPI.from_config(app.config, timeout=0.2) as api:
+    with WeChatAPI.from_config(app.config, kv.client(), timeout=0.2) as api:
         with pytest.raises(RetryableError):
             outbound.deliver(message.id, api)
         waiting = record(message.id)
@@ -179,7 +179,7 @@ def test_a_crashing_delivery_ends_failed_too(wx, run_worker):
 def test_unsubscribed_is_undeliverable_and_not_retried(wx, run_worker):
     wx.unsubscribe(OPENID)
     message = outbound.send(OPENID, "您好")
-    job_id = Job.fetch(queue("outbound").job_ids[0], connection=kv.client()).id
+    [job_id] = queue("outbound").job_ids
     run_worker()
     marked = record(message.id)
     assert (marked.state, marked.last_errcode, marked.attempts) == ("undeliverable", 43004, 1)

@@ -32,7 +32,7 @@ def test_ten_processes_fetch_the_token_once(wx):
         deadline = time.monotonic() + 30
         while int(kv.client().get(f"{barrier}:ready") or 0) < 10:
             assert time.monotonic() < deadline, "the processes did not start"
-            assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
+            assert all(p.poll() is None for p in procs), [p.stderr.read() for p in procs if p.poll()]
             time.sleep(0.01)
         kv.client().set(f"{barrier}:go", 1)
         results = [p.communicate(timeout=30) for p in procs]
@@ -48,7 +48,7 @@ def test_ten_processes_fetch_the_token_once(wx):
 
 def test_token_is_shared_through_redis_and_uses_stable_token(app, wx, api):
     token = api.access_token()
-    with WeChatAPI.from_config(app.config) as other:
+    with WeChatAPI.from_config(app.config, kv.client()) as other:
         assert other.access_token() == token
     assert wx.token_fetches == 1
     assert stable_token_calls(wx) == [{"grant_type": "client_credential", "appid": APP_ID,
@@ -58,7 +58,7 @@ def test_token_is_shared_through_redis_and_uses_stable_token(app, wx, api):
 
 def test_token_is_renewed_before_it_expires(app, wx):
     # The fake's tokens live 7200 s: renewing 7199.9 s early means "renew after 0.1 s".
-    with WeChatAPI.from_config(app.config, refresh_margin=7199.9) as api:
+    with WeChatAPI.from_config(app.config, kv.client(), refresh_margin=7199.9) as api:
         api.access_token()
         assert wx.token_fetches == 1
         time.sleep(0.15)
@@ -105,7 +105,7 @@ def test_a_second_refusal_is_not_retried_endlessly(wx, api):
 
 def test_no_renewal_when_another_process_already_renewed(app, wx, api):
     refused = api.access_token()
-    with WeChatAPI.from_config(app.config) as other:
+    with WeChatAPI.from_config(app.config, kv.client()) as other:
         renewed = other.refresh_token(failed=refused)
     assert renewed != refused
     assert wx.token_fetches == 2
@@ -125,7 +125,7 @@ def test_server_errors_are_retryable(wx, api, fault):
 
 def test_slow_answer_is_a_retryable_timeout_that_does_not_show_the_token(app, wx):
     wx.fail_next(CUSTOM, "slow", seconds=0.6)
-    with WeChatAPI.from_config(app.config, timeout=0.2) as api:
+    with WeChatAPI.from_config(app.config, kv.client(), timeout=0.2) as api:
         token = api.access_token()
         started = time.monotonic()
         with pytest.raises(RetryableError) as raised:
