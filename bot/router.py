@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from channels import media, outbound
 from channels.inbound import InboundEvent
 
 from .reply import Reply, render
@@ -29,8 +30,6 @@ def handle(event: InboundEvent) -> Reply | None:
     if event.kind == "voice":
         return render("echo", text=event.text) if event.text else render("voice_unclear")
     if event.kind == "image" and event.media_id:
-        from channels import media
-
         media.request_download(event.openid, event.media_id, inbound_id=event.inbound_id)
         return render("image_received")
     if event.kind == "location":
@@ -44,13 +43,9 @@ def handle(event: InboundEvent) -> Reply | None:
 
 def on_event(event: InboundEvent) -> Reply | None:
     if event.event == "subscribe":
-        from channels import outbound
-
         outbound.opt_in(event.openid)
         return render("welcome")
     if event.event == "unsubscribe":
-        from channels import outbound
-
         outbound.opt_out(event.openid)
         return None  # nothing is sent to a resident who left
     if event.event == "click":

@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from models import InboundMessage, MediaFile, OutboundMessage, Session
-from tests.conftest import run_flask, run_jobs
+from tests.conftest import run_jobs
 
 
 def test_reply_over_budget_is_answered_success_then_pushed(app, wechat, sender, fake_wechat):
