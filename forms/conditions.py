@@ -1,0 +1,40 @@
+"""Conditions (`when`) and prompt templates, in Jinja2's immutable sandbox.
+
+A definition is data that staff may edit, so its expressions run where they can read the
+answers and nothing else, and change nothing.
+"""
+
+from jinja2 import StrictUndefined, meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+_env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+def names_used(source, expression):
+    """The answer names a `when` (expression=True) or a template refers to."""
+    text = "{{ (" + source + ") }}" if expression else source
+    return meta.find_undeclared_variables(_env.parse(text))
+
+
+def compile_when(source):
+    """A function of the answers in scope that says whether a field applies.
+
+    An answer that is missing (skipped, or its field did not apply) is None; a comparison
+    with it fails with TypeError, and the condition is then false: the field does not
+    apply when what it depends on is unknown.
+    """
+    expression = _env.compile_expression(source)
+
+    def applies(scope):
+        try:
+            return bool(expression(**scope))
+        except TypeError:
+            return False
+
+    return applies
+
+
+def compile_template(source):
+    template = _env.from_string(source)
+    return lambda scope: template.render(**scope)
+
