@@ -12,7 +12,7 @@ Every function here is pure: it returns new answers and never changes the ones i
 """
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 
 from forms.errors import AnswerError
 from forms.schema import Field
@@ -25,24 +25,28 @@ class Question:
     # Where the answer lives: (field id,) at the top, (group id, member index, field id)
     # inside a group; a group's own question (how many?) is (group id,).
     path: tuple
-    prompt: str
-    help: str | None
     n: int | None  # the member's number, 1 for the first, inside a group
     answered: bool
     value: object  # the answer (a group's: how many), None while unanswered or skipped
+    scope: dict = dataclass_field(repr=False)  # the answers the prompt and help are rendered with
 
     @property
     def is_count(self):
         return self.field.type == "group"
 
+    # Rendered on demand: only the questions a resident sees need their words, and the
+    # answers after an unanswered question are not known yet.
+    @property
+    def prompt(self):
+        return self.field.render_prompt(self.scope)
+
+    @property
+    def help(self):
+        return self.field.render_help(self.scope) if self.field.render_help else None
+
 
 def _ask(field, path, scope, stored, n):
-    answered = field.id in stored
-    return Question(
-        field, path, field.render_prompt(scope),
-        field.render_help(scope) if field.render_help else None,
-        n, answered, stored.get(field.id),
-    )
+    return Question(field, path, n, field.id in stored, stored.get(field.id), dict(scope))
 
 
 def applicable(form, answers):
@@ -64,11 +68,8 @@ def applicable(form, answers):
             continue
         members = answers.get(field.id)
         counted = isinstance(members, list)
-        yield Question(
-            field, (field.id,), field.render_prompt(scope),
-            field.render_help(scope) if field.render_help else None,
-            None, counted, len(members) if counted else None,
-        )
+        yield Question(field, (field.id,), None, counted, len(members) if counted else None,
+                       dict(scope))
         if not counted:
             scope[field.id] = None
             continue
