@@ -157,8 +157,10 @@ def _option(field, token):
         if 1 <= number <= len(field.options):
             return field.options[number - 1].value
         raise AnswerError(f"请回复1到{len(field.options)}之间的选项数字。")
+    token = token.lower()
     for option in field.options:
-        if token.lower() in (option.label.lower(), str(option.value).lower()):
+        # Labels go through the same normalising as the answer: （ in a label is ( once typed.
+        if token in (_plain(option.label).lower(), _plain(option.value).lower()):
             return option.value
     raise AnswerError("没有这个选项，请回复选项前面的数字。")
 

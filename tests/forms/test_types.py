@@ -120,13 +120,14 @@ def plan(make_field):
         type: choice
         options:
           - {value: new, label: 新建}
-          - {value: rebuild, label: 原址翻建}
+          - {value: rebuild, label: 原址翻建（拆旧建新）}
           - {value: repair, label: 维修加固}
         """)
 
 
 @pytest.mark.parametrize("raw, expected", [
-    ("2", "rebuild"), ("２", "rebuild"), ("原址翻建", "rebuild"), (" 维修加固。", "repair"),
+    ("2", "rebuild"), ("２", "rebuild"), ("原址翻建（拆旧建新）", "rebuild"),
+    ("原址翻建(拆旧建新)", "rebuild"), (" 维修加固。", "repair"),
     ("new", "new"), ("NEW", "new"), ("rebuild", "rebuild"),
 ])
 def test_choice_by_number_label_or_value(plan, raw, expected):
