@@ -4,7 +4,7 @@ A definition is data that staff may edit, so its expressions run where they can 
 answers and nothing else, and change nothing.
 """
 
-from jinja2 import StrictUndefined, meta
+from jinja2 import StrictUndefined, UndefinedError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 _env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
@@ -19,16 +19,16 @@ def names_used(source, expression):
 def compile_when(source):
     """A function of the answers in scope that says whether a field applies.
 
-    An answer that is missing (skipped, or its field did not apply) is None; a comparison
-    with it fails with TypeError, and the condition is then false: the field does not
-    apply when what it depends on is unknown.
+    An answer that is missing (skipped, or its field did not apply) is None; comparing it,
+    counting it or reading a part of it fails, and the condition is then false: the field
+    does not apply when what it depends on is unknown.
     """
     expression = _env.compile_expression(source)
 
     def applies(scope):
         try:
             return bool(expression(**scope))
-        except TypeError:
+        except (TypeError, UndefinedError):
             return False
 
     return applies

@@ -200,3 +200,15 @@ def test_dibao_asks_students_and_tekun_only_where_they_apply():
     assert next_question(dibao, answers).path == ("monthly_support_received",)
     applicable = [q.path[0] for q in forms.applicable(dibao, answers)]
     assert "annual_education_expense" in applicable
+
+
+def test_a_condition_reading_part_of_a_skipped_answer_is_false(make_form):
+    form = make_form("""
+        - {id: spot, type: location, prompt: 位置？, required: false}
+        - {id: island, type: yesno, prompt: 在岛内吗？, required: true, when: spot.lat > 24.4}
+        - {id: done, type: yesno, prompt: 好了吗？, required: true}
+        """)
+    skipped = skip(form, {}, ("spot",))
+    assert next_question(form, skipped).path == ("done",)
+    given = answer(form, {}, ("spot",), {"lat": 24.48, "lng": 118.09})
+    assert next_question(form, given).path == ("island",)
