@@ -89,7 +89,7 @@ def _integer(field, raw):
 
 
 _MONEY_NUMBER = re.compile(r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?")
-_NONE = ("无", "没有", "没", "零")
+_NONE = ("无", "没有", "没")
 _SCALES = {"万": 10_000, "千": 1_000}  # 2万, 2.5万, 3千
 
 
@@ -119,7 +119,7 @@ def _money(field, raw):
     if scale > 1:
         text = text[:-1]
     if text in _NONE:
-        return 0
+        text = "0"
     if text.startswith("-") and _MONEY_NUMBER.fullmatch(text[1:]):
         raise AnswerError("金额不能是负数。")
     match = _MONEY_NUMBER.fullmatch(text)

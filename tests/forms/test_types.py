@@ -70,7 +70,7 @@ def money(make_field):
 @pytest.mark.parametrize("raw, expected", [
     ("2500", 2500), ("2,500", 2500), ("2500元", 2500), ("2500.5", 2500.5), ("2,500.50元", 2500.5),
     ("２５００", 2500), ("¥2500", 2500), ("￥2500", 2500), ("2500块", 2500), ("2万", 20000),
-    ("2.5万", 25000), ("3千", 3000), ("0", 0), ("没有", 0), ("无", 0), ("1,234,567.89", 1234567.89),
+    ("2.5万", 25000), ("3千", 3000), ("0", 0), ("没有", 0), ("无", 0), ("零", 0), ("1,234,567.89", 1234567.89),
     ("100000000", 100_000_000), (2500, 2500), (2500.25, 2500.25),
 ])
 def test_money_accepts(money, raw, expected):
@@ -90,6 +90,7 @@ def test_money_refuses(money, raw, words):
 def test_money_bounds_come_from_the_field(make_field):
     field = make_field("type: money\nmin: 1\nmax: 5000")
     refuses(field, "0", "不能少于1元")
+    refuses(field, "没有", "不能少于1元")
     refuses(field, "5001", "最多5000元")
     accepts(field, "5000", 5000)
 
