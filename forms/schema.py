@@ -207,7 +207,7 @@ def _check_maps_to(f, group, fail):
     if not isinstance(path, str) or sk.canonical(path) not in sk.KEYS:
         fail(f"maps_to {path!r} is not a key of the household situation")
     member_key = path.startswith("members[].")
-    if group is not None and not (member_key and group.maps_to == "members"):
+    if group is not None and not (member_key and group.get("maps_to") == "members"):
         fail("a field in a group maps to members[].KEY, in a group that maps to members")
     if group is None and member_key:
         fail("members[].KEY belongs inside the members group (or use members[0].KEY)")
@@ -217,9 +217,10 @@ def _check_maps_to(f, group, fail):
 
 
 def _field(origin, raw, ctx, scope, group):
+    """The checked Field of `raw`; `group` is the raw group it belongs to, if any."""
     where = raw.get("id") if isinstance(raw, dict) else None
     if group is not None:
-        where = f"{group.id}.{where}"
+        where = f"{group['id']}.{where}"
 
     def fail(problem):
         ctx.fail(origin, where or "?", problem)
@@ -285,15 +286,13 @@ def _field(origin, raw, ctx, scope, group):
             fail("a group is required (a count of 0 is how to say none)")
         attrs["member_label"] = label = raw.get("member_label", DEFAULT_MEMBER_LABEL)
         attrs["render_member_label"] = _template(label, scope | {"n"}, "member_label", fail)
+        members_scope, inner = set(scope), []
+        for member_origin, member_raw in _expand(raw.get("fields"), origin, ctx, frozenset({origin})):
+            inner.append(_field(member_origin, member_raw, ctx, members_scope, raw))
+            members_scope.add(inner[-1].id)
+        attrs["fields"] = tuple(inner)
 
     made = Field(**attrs)
-    if kind == "group":
-        members_scope = set(scope)
-        inner = []
-        for member_origin, member_raw in _expand(raw.get("fields"), origin, ctx, frozenset({origin})):
-            inner.append(_field(member_origin, member_raw, ctx, members_scope, made))
-            members_scope.add(inner[-1].id)
-        object.__setattr__(made, "fields", tuple(inner))
     if made.maps_to is not None:
         _check_maps_to(made, group, fail)
         if made.maps_to in ctx.mapped:
