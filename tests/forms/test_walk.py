@@ -212,3 +212,16 @@ def test_a_condition_reading_part_of_a_skipped_answer_is_false(make_form):
     assert next_question(form, skipped).path == ("done",)
     given = answer(form, {}, ("spot",), {"lat": 24.48, "lng": 118.09})
     assert next_question(form, given).path == ("island",)
+
+
+def test_weifang_asks_about_the_house_only_once_it_is_graded():
+    weifang = forms.get("weifang")
+    not_graded = fill(weifang, {}, "否")
+    assert next_question(weifang, not_graded).path == ("hukou_xiamen",)
+    grade_c = fill(weifang, {}, "是", "C级（局部危险）", "是")
+    question = next_question(weifang, grade_c)
+    assert (question.path, question.help) == (("plan",), "C级危房的补助只用于维修加固。")
+    repair = fill(weifang, grade_c, "维修加固")
+    assert next_question(weifang, repair).path == ("repair_cost",)
+    # Ungrading drops every answer about the house.
+    assert answer(weifang, fill(weifang, repair, "3万"), ("graded",), "否") == {"graded": False}
