@@ -74,7 +74,6 @@ class Form:
     title: str
     description: str | None
     fields: tuple
-    source: Path
 
 
 class _Context:
@@ -341,4 +340,4 @@ def load_form(path):
         fields.append(_field(origin, raw, ctx, set(scope), None))
         scope.add(fields[-1].id)
     _check_ages(fields, ctx)
-    return Form(data["id"], data["title"], data.get("description"), tuple(fields), path)
+    return Form(data["id"], data["title"], data.get("description"), tuple(fields))
