@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-import review
 from channels import media as channel_media
 from models import ApplicationDocument, MediaFile, Session
-from review import intake
 
+from . import intake
 from . import session as sessions
 from .reply import Reply, render
 
@@ -51,7 +50,7 @@ def submit(session: dict) -> Reply | None:
     """Submit when nothing is missing; otherwise list everything still missing, at once."""
     if missing(session):
         return status(session, hint="材料还没有齐。")
-    application = review.submit(session["application_id"])
+    application = intake.submit(session["application_id"])
     return render("submitted", application=application, title=session["title"])
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import forms
-import policy
 
 from .reply import Reply, render
 
@@ -22,7 +21,7 @@ def situation(form_id: str, answers: dict) -> dict:
 
 
 def assess(form_id: str, answers: dict) -> dict:
-    return policy.assess(situation(form_id, answers))
+    return forms.assess(forms.get(form_id), answers)
 
 
 def programme(form_id: str, verdict: dict) -> str | None:

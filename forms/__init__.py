@@ -7,10 +7,11 @@ from forms.registry import all_forms, get
 from forms.schema import Field, Form, Option, load_form
 from forms.situation import to_situation
 from forms.types import parse_answer
+from forms.verdict import assess
 from forms.walk import Question, answer, applicable, back, next_question, prune, skip, walk
 
 __all__ = [
-    "AnswerError", "Field", "Form", "FormError", "Option", "Question", "all_forms", "answer",
+    "AnswerError", "assess", "Field", "Form", "FormError", "Option", "Question", "all_forms", "answer",
     "applicable", "back", "get", "load_form", "next_question", "parse_answer", "prune", "skip",
     "to_json", "to_situation", "walk",
 ]

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from bot import documents
 from channels import media
 from channels.wechat_api import WeChatAPI
 from models import kv
@@ -14,6 +15,8 @@ def download(media_file_id: int) -> str | None:
     uploads = Path(current_app.config["APP_VAR_DIR"]) / "uploads"
     with WeChatAPI.from_config(current_app.config, kv.client()) as api:
         record = media.download(media_file_id, api, uploads)
+    if record is not None and record.state != "pending":
+        documents.after_download(media_file_id)  # a refused or repeated photo cannot count
     return record.state if record else None
 
 
@@ -21,3 +24,4 @@ def on_failure(job, connection, exc_type, exc_value, traceback) -> None:
     """RQ calls this after every failed run; only the last one (no retry left) is final."""
     if not job.should_retry:
         media.give_up(job.args[0], exc_value)
+        documents.after_download(job.args[0])

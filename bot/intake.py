@@ -9,8 +9,18 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models import (Application, ApplicationDocument, Household, Member, Resident, Session,
-                    Transition, pii)
+from models import (Application, ApplicationDocument, Clue, Household, Member, Resident, Session,
+                    Transition, pii, utcnow)
+from tasks.queues import enqueue
+
+
+# Personal fields live in encrypted columns only, never in the answers kept as JSON.
+PERSONAL = ("name", "id_number", "phone", "address", "subject_name", "subject_phone",
+            "reporter_name", "reporter_phone", "email")
+
+
+def without_personal(answers: dict) -> dict:
+    return {k: v for k, v in answers.items() if k not in PERSONAL}
 
 
 def open_draft(openid: str, form_id: str, programme: str, answers: dict, situation: dict,
@@ -20,7 +30,7 @@ def open_draft(openid: str, form_id: str, programme: str, answers: dict, situati
         household=household, openid=openid, programme=programme, form_id=form_id, state="draft",
         district=answers.get("district") or household.district, street=answers.get("street"),
         applicant_name=answers.get("name"), applicant_id_number=answers.get("id_number"),
-        applicant_phone=answers.get("phone"), answers=answers, situation=situation,
+        applicant_phone=answers.get("phone"), answers=without_personal(answers), situation=situation,
         verdict=verdict, rules_version=verdict.get("rules_version"), checklist=checklist,
     )
     application.transitions.append(Transition(from_state=None, to_state="draft", actor="resident",
@@ -78,3 +88,29 @@ def detach(document_id: int) -> None:
     if document is not None:
         Session.delete(document)
         Session.commit()
+
+
+def submit(application_id: int) -> Application:
+    """The resident's act of submitting; routing to a team happens in the review queue."""
+    application = Session.get(Application, application_id)
+    application.state = "submitted"
+    application.submitted_at = utcnow()
+    application.transitions.append(Transition(from_state="draft", to_state="submitted", actor="resident",
+                                              reason="材料齐全，提交申请"))
+    Session.commit()
+    enqueue("tasks.review.route", application.id)
+    return application
+
+
+def report_clue(openid: str, answers: dict) -> Clue:
+    # Who and where go into the encrypted description; the JSON keeps only what is not personal.
+    parts = [("需要帮助的人", answers.get("subject_name")), ("联系电话", answers.get("subject_phone")),
+             ("地址", answers.get("address")), ("情况", answers.get("what")),
+             ("反映人", answers.get("reporter_name")), ("反映人单位", answers.get("reporter_org"))]
+    clue = Clue(reporter_openid=openid, reporter_phone=answers.get("reporter_phone"),
+                district=answers.get("district"), location=answers.get("location"),
+                description="；".join(f"{label}：{value}" for label, value in parts if value),
+                urgency=answers.get("urgency") or "normal", answers=without_personal(answers))
+    Session.add(clue)
+    Session.commit()
+    return clue
