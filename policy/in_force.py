@@ -12,23 +12,33 @@ so a formula can say "not covered" instead of failing the whole batch.
 
 import numpy
 
+# The last view handed out, per entity: formulas of one simulation ask for the
+# same dates many times. Keyed by the identity of the cached dates array (kept
+# alive here, so the identity cannot be reused) and of the parameters.
+_last = {True: (None, None, None), False: (None, None, None)}
+
 
 def in_force(population, period, parameters):
-    if population.entity.is_person:
-        dates = population.household("assessment_date", period)
-    else:
-        dates = population("assessment_date", period)
+    is_person = population.entity.is_person
+    households = population.simulation.household if is_person else population
+    dates = households("assessment_date", period)
+    seen_dates, seen_parameters, view = _last[is_person]
+    if seen_dates is dates and seen_parameters is parameters:
+        return view
     first = dates[0]
     if (dates == first).all():
-        return InForce([parameters(str(first))], None)
-    unique, which = numpy.unique(dates, return_inverse=True)
-    return InForce([parameters(str(date)) for date in unique], which)
+        view = InForce([parameters(str(first))], None)
+    else:
+        unique, which = numpy.unique(dates, return_inverse=True)
+        if is_person:
+            which = which[households.members_entity_id]
+        view = InForce([parameters(str(date)) for date in unique], which)
+    _last[is_person] = (dates, parameters, view)
+    return view
 
 
 class InForce:
     """A parameter node seen on several dates at once."""
-
-    __slots__ = ("_nodes", "_which")
 
     def __init__(self, nodes, which):
         self._nodes = nodes
@@ -38,7 +48,9 @@ class InForce:
         children = [getattr(node, name, None) for node in self._nodes]
         if all(child is None or isinstance(child, (int, float)) for child in children):
             values = [numpy.nan if child is None else float(child) for child in children]
-            if self._which is None:
-                return values[0]
-            return numpy.array(values)[self._which]
-        return InForce(children, self._which)
+            value = values[0] if self._which is None else numpy.array(values)[self._which]
+        else:
+            value = InForce(children, self._which)
+        # Later reads find the attribute without coming back here.
+        setattr(self, name, value)
+        return value
