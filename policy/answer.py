@@ -4,8 +4,6 @@ Built column by column (one list comprehension per block of the answer, then
 zipped together): at 100,000 households the answers are most of the work.
 """
 
-import gc
-
 import numpy
 
 from policy.documents import documents
@@ -27,18 +25,6 @@ def _listed(flags, checked):
 
 def build(situations, checked, household, person, for_resident):
     """One answer per situation; `for_resident` adds documents and explanation."""
-    # The answers hold no cycles; pausing the cycle collector while creating
-    # millions of small objects saves it scanning them again and again.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _build(situations, checked, household, person, for_resident)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _build(situations, checked, household, person, for_resident):
     money = {name: fen(values).tolist() for name, values in household.items() if values.dtype == float}
     flag = {name: values.tolist() for name, values in household.items() if values.dtype == bool}
     count = checked.count

@@ -13,7 +13,6 @@ from policy.enums import DisabilityKind
 from policy.system import tax_benefit_system
 
 HOUSEHOLD_OUTPUTS = (
-    "household_size",
     "gross_income",
     "employment_deduction",
     "rigid_spending",
@@ -28,7 +27,6 @@ HOUSEHOLD_OUTPUTS = (
     "dishouru_income_line",
     "dishouru_eligible",
     "tekun_asset_limit",
-    "tekun_household_ok",
     "weifang_eligible",
     "weifang_subsidy",
     "yiliao_basic_insurance",

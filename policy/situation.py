@@ -1,9 +1,10 @@
 """The household situation: checking the answers before any rule runs.
 
-Answers are checked column by column (every household's `financial_assets`,
-then every member's `age`, ...) with C-level builtins, so checking 100,000
-households costs about as much as computing them; only when a column fails is
-it scanned again to find the first bad answer and name its field.
+A batch is read in one pass per object, gathering only the answers actually
+given (most are left out); each key's answers are then checked together with
+C-level builtins and scattered into one array over all households or members.
+Checking 100,000 households thus costs about what computing them costs; only
+when a check fails are the answers scanned again to name the first bad one.
 
 `parse_situation` returns one situation complete: every left-out key filled with
 what leaving it out means (false, 0, null), so the result parses to itself.
@@ -14,7 +15,6 @@ field, in words a resident understands.
 import datetime
 import math
 import re
-from itertools import repeat
 
 import numpy
 
@@ -31,7 +31,6 @@ MAX_UNEMPLOYED_MONTHS = 1200
 EARLIEST_DATE = datetime.date(2017, 7, 1)
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NONE = type(None)
 
 
 class SituationError(ValueError):
@@ -49,7 +48,7 @@ class SituationError(ValueError):
 
 
 class _Invalid(Exception):
-    """A bad answer at `position` in its column, with the reason."""
+    """A bad answer at `position` among the answers checked, with the reason."""
 
     def __init__(self, position, reason):
         super().__init__(reason)
@@ -57,61 +56,65 @@ class _Invalid(Exception):
         self.reason = reason
 
 
-# --- kinds of answer: each turns a column (None = left out) into an array -----
+def _first(values, good, reason):
+    position = next(i for i, value in enumerate(values) if not good(value))
+    return _Invalid(position, reason)
+
+
+# --- kinds of answer: each checks the answers given for one key ----------------
+# `check(values)` returns them as an array; `fill` is a left-out answer in that
+# array, `default` in a completed situation.
 
 
 class _Flag:
-    default = False
+    default = fill = False
+    dtype = bool
 
-    def column(self, values):
-        if not set(map(type, values)) <= {bool, _NONE}:
-            raise _first(values, lambda v: type(v) in (bool, _NONE), "应填“是”或“否”（true 或 false）")
-        return numpy.fromiter(values, dtype=bool, count=len(values))  # None: False
+    def check(self, values):
+        if not set(map(type, values)) <= {bool}:
+            raise _first(values, lambda v: type(v) is bool, "应填“是”或“否”（true 或 false）")
+        return numpy.array(values, dtype=bool)
 
 
 class _Amount:
-    default = 0.0
+    default = fill = 0.0
+    dtype = float
 
     def __init__(self, high, too_high):
         self.high = high
         self.too_high = too_high
 
-    def column(self, values):
-        if not set(map(type, values)) <= {int, float, _NONE}:
+    def check(self, values):
+        if not set(map(type, values)) <= {int, float}:
             # bool is an int in Python but never a number here; nor is a string.
-            raise _first(values, lambda v: type(v) in (int, float, _NONE), "应当是一个数字")
+            raise _first(values, lambda v: type(v) in (int, float), "应当是一个数字")
         try:
-            array = numpy.fromiter(values, dtype=float, count=len(values))  # None: NaN
+            array = numpy.fromiter(values, dtype=float, count=len(values))
         except OverflowError:  # an integer beyond any float
-            raise _first(values, lambda v: v is None or v <= self.high, self.too_high) from None
-        left_out = numpy.isnan(array)
-        if left_out.sum() != values.count(None) or numpy.isinf(array).any():
-            raise _first(values, lambda v: v is None or math.isfinite(v), "不是有效的数字")
-        array[left_out] = 0.0
+            raise _first(values, lambda v: v <= self.high, self.too_high) from None
+        if not numpy.isfinite(array).all():
+            raise _first(values, math.isfinite, "不是有效的数字")
         if (array < 0).any():
-            raise _first(values, lambda v: v is None or v >= 0, "不能是负数")
+            raise _first(values, lambda v: v >= 0, "不能是负数")
         if (array > self.high).any():
-            raise _first(values, lambda v: v is None or v <= self.high, self.too_high)
+            raise _first(values, lambda v: v <= self.high, self.too_high)
         return array
 
 
 class _Whole:
-    def __init__(self, low, high, unit, default=0):
-        # default None: the answer is required.
-        self.low, self.high, self.unit, self.default = low, high, unit, default
+    dtype = numpy.int32
 
-    def column(self, values):
-        allowed = {int} if self.default is None else {int, _NONE}
-        if not set(map(type, values)) <= allowed:
-            if self.default is None and None in values:
-                raise _first(values, lambda v: v is not None, "必须填写")
-            raise _first(values, lambda v: type(v) in allowed, "应当是整数")
-        given = [v for v in values if v is not None] if None in values else values
-        if given and (min(given) < self.low or max(given) > self.high):
+    def __init__(self, low, high, unit, default=0):
+        # default: the answer left out, in a completed situation (None: null).
+        self.low, self.high, self.unit, self.default = low, high, unit, default
+        self.fill = 0
+
+    def check(self, values):
+        if not set(map(type, values)) <= {int}:
+            raise _first(values, lambda v: type(v) is int, "应当是整数")
+        if min(values) < self.low or max(values) > self.high:
             reason = f"应在{self.low}到{self.high}{self.unit}之间"
-            raise _first(values, lambda v: v is None or self.low <= v <= self.high, reason)
-        if given is not values:
-            values = [self.default if v is None else v for v in values]
+            raise _first(values, lambda v: self.low <= v <= self.high, reason)
         return numpy.array(values, dtype=numpy.int32)
 
 
@@ -119,39 +122,37 @@ class _Choice:
     """One of an enum's items, by name; the enum's first item means left out."""
 
     default = None
+    fill = 0
+    dtype = numpy.int16
 
     def __init__(self, enum):
         # `unspecified` is what a disability without its kind means: not written.
         names = [item.name for item in list(enum)[1:] if item.name != "unspecified"]
         self.codes = {item.name: index for index, item in enumerate(enum) if item.name in names}
-        self.codes[None] = 0
         self.reason = "只能是以下之一：" + "、".join(
             f"{item.name}（{item.value}）" for item in enum if item.name in names
         )
 
-    def column(self, values):
+    def check(self, values):
         try:
             known = set(values) <= self.codes.keys()
         except TypeError:  # a list or an object is not hashable, nor a choice
             known = False
         if not known:
-            raise _first(values, lambda v: type(v) in (str, _NONE) and v in self.codes, self.reason)
+            raise _first(values, lambda v: type(v) is str and v in self.codes, self.reason)
         return numpy.array([self.codes[v] for v in values], dtype=numpy.int16)
 
 
 class _Date:
     default = None
 
-    def column(self, values):
+    def check(self, values):
         # Households of a batch share few dates: check each distinct one once.
-        distinct = set(values) if all(type(v) in (str, _NONE) for v in values) else values
-        if not all(map(self.valid_or_none, distinct)):
-            position = next(i for i, v in enumerate(values) if not self.valid_or_none(v))
+        distinct = set(values) if all(type(v) is str for v in values) else values
+        if not all(map(self.valid, distinct)):
+            position = next(i for i, v in enumerate(values) if not self.valid(v))
             raise _Invalid(position, self.reason(values[position]))
         return values
-
-    def valid_or_none(self, value):
-        return value is None or self.valid(value)
 
     @staticmethod
     def valid(value):
@@ -173,11 +174,6 @@ class _Date:
         return "应写成“年-月-日”，例如 2019-08-15"
 
 
-def _first(values, good, reason):
-    position = next(i for i, value in enumerate(values) if not good(value))
-    return _Invalid(position, reason)
-
-
 _FLAG = _Flag()
 _MONEY = _Amount(MAX_MONEY, "金额过大，请核对")
 
@@ -196,7 +192,7 @@ HOUSEHOLD_KEYS = {
     "medical_total_cost": ("一年内医疗费用总额", _MONEY),
 }
 MEMBER_KEYS = {
-    "age": ("年龄", _Whole(0, MAX_AGE, "岁", default=None)),
+    "age": ("年龄", _Whole(0, MAX_AGE, "岁", default=None)),  # required, see read
     "sex": ("性别", _Choice(Sex)),
     "employed": ("是否有工作", _FLAG),
     "monthly_income": ("每月收入", _MONEY),
@@ -211,7 +207,7 @@ MEMBER_KEYS = {
 }
 DISABILITY_KEYS = {
     "kind": ("残疾类别", _Choice(DisabilityKind)),
-    "grade": ("残疾等级", _Whole(1, 4, "级")),  # 0: not given
+    "grade": ("残疾等级", _Whole(1, 4, "级", default=None)),
 }
 HOUSING_KEYS = {
     "grade": ("危房等级", _Choice(HousingGrade)),
@@ -227,22 +223,21 @@ LOAN_KEYS = {
     "business_in_xiamen": ("创业项目是否在厦门登记经营", _FLAG),
     "other_debt": ("其他贷款余额", _MONEY),
 }
-_OBJECTS = {"members": list, "housing": dict, "loan": dict}
-_PARENT_NAMES = {"housing": "住房", "loan": "贷款"}
-_MEMBER_OBJECTS = {"disability": dict}
+# Chinese names of the objects nested in a situation or a member.
+_OBJECT_NAMES = {"housing": "住房情况", "loan": "贷款情况", "disability": "残疾情况"}
 
 
 class Answers:
-    """Checked answers of a batch, one array per key (see `read`)."""
+    """Checked answers of a batch, as arrays (see `read`)."""
 
     def __init__(self, count, sizes, first_member):
         self.count = count
         self.sizes = sizes  # members per household
         self.first_member = first_member  # position of each household's first member
-        self.household = {}
-        self.member = {}
+        self.household = {}  # household key -> array over households
+        self.member = {}  # member key -> array over all members (disability_kind, _grade too)
         self.dates = []  # "YYYY-MM-DD" per household
-        self.housing = {}  # housing key -> array per household (left out: defaults)
+        self.housing = {}  # housing key -> array over households (left out: defaults)
         # For the households that gave a loan: "household" (their positions),
         # then one array per loan key.
         self.loans = {}
@@ -255,134 +250,171 @@ def today():
     return datetime.datetime.now(CHINA).date().isoformat()
 
 
-def read(situations):
-    """Check a list of situations; return their `Answers` or raise SituationError."""
-    for index, data in enumerate(situations):
-        if type(data) is not dict:
-            raise SituationError("", "家庭情况应当是一个对象（{…}）", index)
-    _known_keys(situations, HOUSEHOLD_KEYS.keys() | _OBJECTS.keys(), lambda i: (i, ""), "家庭情况")
-    members_lists = [data.get("members") for data in situations]
-    for index, members in enumerate(members_lists):
-        if type(members) is not list:
-            raise _error(index, "members", "家庭成员", "必须填写，并且是一个列表")
-        if not 1 <= len(members) <= MAX_MEMBERS:
-            raise _error(index, "members", "家庭成员", f"应有1到{MAX_MEMBERS}人")
-
-    sizes = numpy.fromiter(map(len, members_lists), dtype=numpy.int64, count=len(situations))
-    first_member = numpy.zeros(len(situations), dtype=numpy.int64)
-    numpy.cumsum(sizes[:-1], out=first_member[1:])
-    answers = Answers(len(situations), sizes, first_member)
-    members = [member for members in members_lists for member in members]
-
-    def member_at(position):
-        index = answers.household_of(position)
-        return index, f"members[{position - first_member[index]}]"
-
-    for position, member in enumerate(members):
-        if type(member) is not dict:
-            index, field = member_at(position)
-            raise _error(index, field, f"第{position - first_member[index] + 1}位家庭成员", "应当是一个对象（{…}）")
-    _known_keys(members, MEMBER_KEYS.keys() | _MEMBER_OBJECTS.keys(), member_at, None)
-
-    for key, (name, kind) in HOUSEHOLD_KEYS.items():
-        if key != "date":
-            answers.household[key] = _column(situations, key, name, kind, lambda i: (i, ""))
-    dates = _column(situations, "date", "评估日期", HOUSEHOLD_KEYS["date"][1], lambda i: (i, ""))
-    answers.dates = [date or today() for date in dates]
-    for key, (name, kind) in MEMBER_KEYS.items():
-        answers.member[key] = _column(members, key, name, kind, member_at)
-
-    disabilities = _objects(members, "disability", member_at)
-    for key, (name, kind) in DISABILITY_KEYS.items():
-        answers.member[f"disability_{key}"] = _nested_column(disabilities, key, name, kind, member_at, "disability")
-    answers.member["disabled"] = numpy.array([d is not None for d in disabilities], dtype=bool)
-
-    housing = _objects(situations, "housing", lambda i: (i, ""))
-    for key, (name, kind) in HOUSING_KEYS.items():
-        answers.housing[key] = _nested_column(housing, key, name, kind, lambda i: (i, ""), "housing")
-
-    loans = _objects(situations, "loan", lambda i: (i, ""))
-    with_loan = [index for index, loan in enumerate(loans) if loan is not None]
-    given = [loans[index] for index in with_loan]
-    answers.loans = {"household": numpy.array(with_loan, dtype=numpy.int64)}
-    for key, (name, kind) in LOAN_KEYS.items():
-        answers.loans[key] = _nested_column(given, key, name, kind, lambda p: (with_loan[p], ""), "loan")
-    outside = answers.loans["applicant"] >= sizes[answers.loans["household"]]
-    if outside.any():
-        index = with_loan[int(numpy.argmax(outside))]
-        reason = f"应是0到{sizes[index] - 1}之间的成员序号（从0数起）"
-        raise _error(index, "loan.applicant", "贷款的申请人", reason)
-    return answers
+# --- naming a bad answer -------------------------------------------------------
 
 
 def _error(index, field, name, reason):
     return SituationError(field, f"{name}（{field}）{reason}", index)
 
 
-def _owner(where):
-    """Chinese owner of a field, from its path prefix: members[2] -> 第3位家庭成员."""
-    if where.startswith("members["):
-        return f"第{int(where[8:where.index(']')]) + 1}位家庭成员"
-    return ""
+class _Place:
+    """Where a list of objects sits: household index, field path, Chinese owner."""
+
+    def __init__(self, locate, prefix, owner):
+        self.locate = locate  # position in the list -> (household index, path of the object)
+        self.prefix = prefix  # "" for the household itself, else e.g. "housing"
+        self.owner = owner  # position -> Chinese name of whose answers these are
+
+    def name(self, position, key, label):
+        index, path = self.locate(position)
+        field = ".".join(part for part in (path, self.prefix, key) if part)
+        owner = self.owner(position)
+        return index, field, f"{owner}的{label}" if owner else label
 
 
-def _named(where, key, name):
-    field = f"{where}.{key}" if where else key
-    owner = _owner(where)
-    return field, f"{owner}的{name}" if owner else name
+def _gather(objects, keys, nested, place):
+    """One pass over `objects`: for each key, (positions, values) of the answers
+    given; left-out (null) answers are skipped. Unknown keys are refused."""
+    found = {key: ([], []) for key in keys}
+    for key in nested:
+        found[key] = ([], [])
+    get = found.get
+    for position, data in enumerate(objects):
+        for key, value in data.items():
+            slot = get(key)
+            if slot is None:
+                index, field, _ = place.name(position, key, "")
+                owner = place.owner(position) or "家庭情况"
+                raise _error(index, field, f"{owner}中有不认识的项目“{key}”", "，请删除或检查拼写")
+            if value is not None:
+                slot[0].append(position)
+                slot[1].append(value)
+    return found
 
 
-def _known_keys(objects, allowed, locate, label):
-    if all(map(allowed.issuperset, objects)):
-        return
-    position = next(i for i, data in enumerate(objects) if not allowed.issuperset(data))
-    key = next(key for key in objects[position] if key not in allowed)
-    index, where = locate(position)
-    field = f"{where}.{key}" if where else str(key)
-    owner = label or _owner(where)
-    raise _error(index, field, f"{owner}中有不认识的项目“{key}”", "，请删除或检查拼写")
+def _scatter(found, keys, count, place):
+    """Check each key's answers; spread them over `count` objects."""
+    arrays = {}
+    for key, (label, kind) in keys.items():
+        positions, values = found[key]
+        array = numpy.full(count, kind.fill, dtype=kind.dtype)
+        if values:
+            try:
+                array[positions] = kind.check(values)
+            except _Invalid as problem:
+                index, field, named = place.name(positions[problem.position], key, label)
+                raise _error(index, field, named, problem.reason) from None
+        arrays[key] = array
+    return arrays
 
 
-def _column(objects, key, name, kind, locate):
-    values = list(map(dict.get, objects, repeat(key)))
-    try:
-        return kind.column(values)
-    except _Invalid as problem:
-        index, where = locate(problem.position)
-        field, named = _named(where, key, name)
-        raise _error(index, field, named, problem.reason) from None
-
-
-def _objects(parents, key, locate):
-    """The nested object under `key` of each parent (None when left out), checked."""
-    objects = [data.get(key) for data in parents]
-    allowed = {"disability": DISABILITY_KEYS, "housing": HOUSING_KEYS, "loan": LOAN_KEYS}[key]
-    names = {"disability": "残疾情况", "housing": "住房情况", "loan": "贷款情况"}
-    for position, value in enumerate(objects):
-        if value is not None and type(value) is not dict:
-            index, where = locate(position)
-            field, named = _named(where, key, names[key])
+def _objects(found, key, place):
+    """The `key` objects given (positions among parents, objects), checked to be objects."""
+    positions, values = found[key]
+    for position, value in zip(positions, values):
+        if type(value) is not dict:
+            index, field, named = place.name(position, key, _OBJECT_NAMES[key])
             raise _error(index, field, named, "应当是一个对象（{…}）")
-    given = [value for value in objects if value is not None]
-    if not all(map(allowed.keys().__ge__, map(dict.keys, given))):
-        position = next(i for i, v in enumerate(objects) if v is not None and not v.keys() <= allowed.keys())
-        index, where = locate(position)
-        unknown = next(k for k in objects[position] if k not in allowed)
-        prefix = f"{where}.{key}" if where else key
-        owner = f"{_owner(where)}的{names[key]}" if where else names[key]
-        raise _error(index, f"{prefix}.{unknown}", f"{owner}中有不认识的项目“{unknown}”", "，请删除或检查拼写")
-    return objects
+    return positions, values
 
 
-def _nested_column(objects, key, name, kind, locate, parent):
-    values = [None if data is None else data.get(key) for data in objects]
+# --- reading a batch -------------------------------------------------------------
+
+
+def read(situations):
+    """Check a list of situations; return their `Answers` or raise SituationError."""
+    count = len(situations)
+    for index, data in enumerate(situations):
+        if type(data) is not dict:
+            raise SituationError("", "家庭情况应当是一个对象（{…}）", index)
+    household_place = _Place(lambda i: (i, ""), "", lambda i: "")
+    top = _gather(situations, HOUSEHOLD_KEYS, ("members", "housing", "loan"), household_place)
+
+    given_members = dict(zip(*top["members"]))
+    members_lists = []
+    for index in range(count):
+        members = given_members.get(index)
+        if type(members) is not list:
+            raise _error(index, "members", "家庭成员", "必须填写，并且是一个列表")
+        if not 1 <= len(members) <= MAX_MEMBERS:
+            raise _error(index, "members", "家庭成员", f"应有1到{MAX_MEMBERS}人")
+        members_lists.append(members)
+    sizes = numpy.fromiter(map(len, members_lists), dtype=numpy.int64, count=count)
+    first_member = numpy.zeros(count, dtype=numpy.int64)
+    numpy.cumsum(sizes[:-1], out=first_member[1:])
+    answers = Answers(count, sizes, first_member)
+    members = [member for members in members_lists for member in members]
+
+    def member_at(position):
+        index = answers.household_of(position)
+        return index, f"members[{position - first_member[index]}]"
+
+    def member_name(position):
+        return f"第{position - first_member[answers.household_of(position)] + 1}位家庭成员"
+
+    member_place = _Place(member_at, "", member_name)
+    for position, member in enumerate(members):
+        if type(member) is not dict:
+            index, field = member_at(position)
+            raise _error(index, field, member_name(position), "应当是一个对象（{…}）")
+
+    dates = top.pop("date")
+    answers.household = _scatter(top, {k: v for k, v in HOUSEHOLD_KEYS.items() if k != "date"}, count, household_place)
+    checked_dates = dict(zip(dates[0], _check_dates(dates, household_place)))
+    now = today() if len(checked_dates) < count else None
+    answers.dates = [checked_dates.get(index, now) for index in range(count)]
+
+    found = _gather(members, MEMBER_KEYS, ("disability",), member_place)
+    ages = found["age"][0]
+    if len(ages) < len(members):
+        missing = next(position for position, given in enumerate(_given(ages, len(members))) if not given)
+        index, field, named = member_place.name(missing, "age", "年龄")
+        raise _error(index, field, named, "必须填写")
+    answers.member = _scatter(found, MEMBER_KEYS, len(members), member_place)
+
+    disabled_at, disabilities = _objects(found, "disability", member_place)
+    disability_place = _Place(
+        lambda p: member_at(disabled_at[p]), "disability", lambda p: member_name(disabled_at[p])
+    )
+    inner = _scatter(_gather(disabilities, DISABILITY_KEYS, (), disability_place), DISABILITY_KEYS,
+                     len(disabilities), disability_place)
+    for key in DISABILITY_KEYS:
+        column = numpy.zeros(len(members), dtype=inner[key].dtype)
+        column[disabled_at] = inner[key]
+        answers.member[f"disability_{key}"] = column
+    answers.member["disabled"] = _given(disabled_at, len(members))
+
+    housing_at, housing = _objects(top, "housing", household_place)
+    housing_place = _Place(lambda p: (housing_at[p], ""), "housing", lambda p: "住房")
+    inner = _scatter(_gather(housing, HOUSING_KEYS, (), housing_place), HOUSING_KEYS, len(housing), housing_place)
+    for key, (_, kind) in HOUSING_KEYS.items():
+        column = numpy.full(count, kind.fill, dtype=kind.dtype)
+        column[housing_at] = inner[key]
+        answers.housing[key] = column
+
+    loan_at, loans = _objects(top, "loan", household_place)
+    loan_place = _Place(lambda p: (loan_at[p], ""), "loan", lambda p: "贷款")
+    answers.loans = _scatter(_gather(loans, LOAN_KEYS, (), loan_place), LOAN_KEYS, len(loans), loan_place)
+    answers.loans["household"] = numpy.array(loan_at, dtype=numpy.int64)
+    outside = answers.loans["applicant"] >= sizes[answers.loans["household"]]
+    if outside.any():
+        index = loan_at[int(numpy.argmax(outside))]
+        raise _error(index, "loan.applicant", "贷款的申请人", f"应是0到{sizes[index] - 1}之间的成员序号（从0数起）")
+    return answers
+
+
+def _given(positions, count):
+    flags = numpy.zeros(count, dtype=bool)
+    flags[positions] = True
+    return flags
+
+
+def _check_dates(dates, place):
+    positions, values = dates
     try:
-        return kind.column(values)
+        return HOUSEHOLD_KEYS["date"][1].check(values)
     except _Invalid as problem:
-        index, where = locate(problem.position)
-        field, named = _named(where, f"{parent}.{key}", name)
-        if not where:  # housing, loan: objects of the household itself
-            named = f"{_PARENT_NAMES[parent]}的{name}"
+        index, field, named = place.name(positions[problem.position], "date", "评估日期")
         raise _error(index, field, named, problem.reason) from None
 
 

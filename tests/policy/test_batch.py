@@ -86,3 +86,22 @@ def test_a_batch_gives_each_household_the_answer_it_gets_alone(batch):
         alone = assess(situation)
         assert complete == alone
         assert quick == {key: value for key, value in alone.items() if key not in RESIDENT_PARTS}
+
+
+def test_households_of_different_months_share_one_batch():
+    one = {"hukou_xiamen": True, "members": [{"age": 66, "monthly_income": 750}]}
+    june, july, worker_march, worker_april = assess_many([
+        dict(one, date="2019-06-20"),
+        dict(one, date="2019-07-20"),
+        {"date": "2018-03-31", "members": [{"age": 40, "employed": True, "monthly_income": 2000}]},
+        {"date": "2018-04-01", "members": [{"age": 40, "employed": True, "monthly_income": 2000}]},
+    ])
+    assert (june["programmes"]["dibao"]["standard"], july["programmes"]["dibao"]["standard"]) == (720.0, 800.0)
+    assert (june["programmes"]["dibao"]["eligible"], july["programmes"]["dibao"]["eligible"]) == (False, True)
+    deductions = worker_march["income"]["employment_deduction"], worker_april["income"]["employment_deduction"]
+    assert deductions == (340.0, 510.0)
+    assert "explanation" not in june and "documents" not in june
+
+
+def test_an_empty_batch():
+    assert assess_many([]) == []

@@ -33,7 +33,7 @@ def test_nested_objects_are_completed():
         "housing": {"grade": "C"},
         "loan": {"group": "veteran"},
     })
-    assert parsed["members"][0]["disability"] == {"kind": "visual", "grade": 0}
+    assert parsed["members"][0]["disability"] == {"kind": "visual", "grade": None}
     assert parsed["housing"] == {"grade": "C", "one_house": False, "plan": None, "area_m2": 0.0, "repair_cost": 0.0}
     assert parsed["loan"] == {"applicant": 0, "group": "veteran", "business_in_xiamen": False, "other_debt": 0.0}
 
