@@ -9,8 +9,18 @@ import numpy
 from policy.documents import documents
 from policy.explain import explain
 from policy.money import fen
+from policy.params import cited
 from policy.situation import complete
 from policy.version import RULES_VERSION
+
+
+def _loan_rules(day):
+    """Whether the loan rules cover `day`, and their limits (0 when not covered)."""
+    amount = cited("daikuan.chuangye.max_amount", day)
+    years = cited("daikuan.chuangye.max_years", day)
+    if amount is None:
+        return {"covered": False, "max_amount": 0.0, "max_years": 0}
+    return {"covered": True, "max_amount": float(amount["value"]), "max_years": int(years["value"])}
 
 
 def _listed(flags, checked):
@@ -25,6 +35,7 @@ def _listed(flags, checked):
 
 def build(situations, checked, household, person, for_resident):
     """One answer per situation; `for_resident` adds documents and explanation."""
+    months = [date[:7] for date in checked.dates]
     money = {name: fen(values).tolist() for name, values in household.items() if values.dtype == float}
     flag = {name: values.tolist() for name, values in household.items() if values.dtype == bool}
     count = checked.count
@@ -84,19 +95,14 @@ def build(situations, checked, household, person, for_resident):
     applicant = [None] * count
     for index, position in zip(checked.loans["household"].tolist(), checked.loans["applicant"].tolist()):
         applicant[index] = position
+    loan_rules = {month: _loan_rules(month + "-01") for month in set(months)}
     daikuan = [
-        {"eligible": bool(borrowers), "covered": c, "applicant": a, "max_amount": m, "max_years": y}
-        for borrowers, c, a, m, y in zip(
-            _listed(person["daikuan_eligible"], checked),
-            flag["daikuan_covered"],
-            applicant,
-            money["daikuan_max_amount"],
-            household["daikuan_max_years"].tolist(),
-        )
+        {"eligible": bool(borrowers), "applicant": a} | loan_rules[month]
+        for borrowers, a, month in zip(_listed(person["daikuan_eligible"], checked), applicant, months)
     ]
     out = [
         {
-            "assessed_month": date[:7],
+            "assessed_month": month,
             "income": i,
             "programmes": {
                 "dibao": d,
@@ -110,8 +116,8 @@ def build(situations, checked, household, person, for_resident):
             },
             "rules_version": RULES_VERSION,
         }
-        for date, i, d, dl, t, j, w, k, y, dk in zip(
-            checked.dates, income, dibao, dishouru, tekun, jiaoyu, weifang, jiuye, yiliao, daikuan
+        for month, i, d, dl, t, j, w, k, y, dk in zip(
+            months, income, dibao, dishouru, tekun, jiaoyu, weifang, jiuye, yiliao, daikuan
         )
     ]
     if for_resident:

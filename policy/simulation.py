@@ -33,9 +33,6 @@ HOUSEHOLD_OUTPUTS = (
     "yiliao_critical_illness",
     "yiliao_assistance",
     "yiliao_out_of_pocket",
-    "daikuan_covered",
-    "daikuan_max_amount",
-    "daikuan_max_years",
 )
 PERSON_OUTPUTS = (
     "member_employment_deduction",

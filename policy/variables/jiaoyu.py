@@ -19,6 +19,8 @@ class jiaoyu_eligible(Variable):
 
     def formula(person, period):
         student = person("student_stage", period) != StudentStage.none
+        if not student.any():
+            return student  # no student: nothing more to test
         household_in_need = person.household("dibao_eligible", period) | person.household(
             "has_tekun_member", period
         )
@@ -34,6 +36,9 @@ class jiaoyu_amount(Amount):
     unit = "元/年"
 
     def formula(person, period, parameters):
+        eligible = person("jiaoyu_eligible", period)
+        if not eligible.any():
+            return numpy.zeros(person.count)
         amount = in_force(person, period, parameters).jiaoyu.amount
         stage = person("student_stage", period)
         boarding = person("boarding", period)
@@ -57,4 +62,4 @@ class jiaoyu_amount(Amount):
             ],
             0,
         )
-        return numpy.where(person("jiaoyu_eligible", period), yearly, 0)
+        return numpy.where(eligible, yearly, 0)

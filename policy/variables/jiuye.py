@@ -32,6 +32,9 @@ class jiuye_kunnan(Variable):
     reference = "厦人社〔2019〕53号；闽人社办〔2025〕69号"
 
     def formula(person, period, parameters):
+        registered = person("registered_unemployed", period)
+        if not registered.any():
+            return registered  # nobody is registered unemployed: nothing more to test
         p = in_force(person, period, parameters).jiuye.kunnan
         age = person("age", period)
         months = person("unemployed_months", period)
@@ -44,9 +47,4 @@ class jiuye_kunnan(Variable):
             | (months >= p.long_term_unemployed_months)
             | person("land_expropriated", period)
         )
-        return (
-            person.household("hukou_xiamen", period)
-            & person("working_age", period)
-            & person("registered_unemployed", period)
-            & reason
-        )
+        return registered & person.household("hukou_xiamen", period) & person("working_age", period) & reason

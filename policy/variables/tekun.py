@@ -92,9 +92,12 @@ class tekun_eligible(Variable):
     label = "符合特困人员条件"
 
     def formula(person, period):
+        unable = person("unable_to_work", period)
+        if not unable.any():
+            return unable  # everyone can work: nothing more to test
         standard = person.household("dibao_standard", period)
         return (
-            person("unable_to_work", period)
+            unable
             & (person("monthly_income", period) < standard)
             & numpy.logical_not(person("supporter_at_home", period))
             & person.household("tekun_household_ok", period)

@@ -18,10 +18,6 @@ class weifang_eligible(Variable):
     reference = "厦委办发〔2018〕16号 二㈣"
 
     def formula(household, period):
-        # A member living at home who is (or pre-checks as) 特困 is 分散供养.
-        tekun_at_home = household.any(household.members("scattered_tekun", period)) | household(
-            "has_tekun_member", period
-        )
         grade = household("housing_grade", period)
         plan = household("housing_plan", period)
         # Grade C (partly dangerous) is repaired; grade D (wholly dangerous) is
@@ -29,6 +25,12 @@ class weifang_eligible(Variable):
         plan_fits = ((grade == HousingGrade.C) & (plan == HousingPlan.repair)) | (
             (grade == HousingGrade.D)
             & ((plan == HousingPlan.rebuild) | (plan == HousingPlan.new))
+        )
+        if not plan_fits.any():
+            return plan_fits  # no dangerous house to renovate: nothing more to test
+        # A member living at home who is (or pre-checks as) 特困 is 分散供养.
+        tekun_at_home = household.any(household.members("scattered_tekun", period)) | household(
+            "has_tekun_member", period
         )
         return (
             (household("dibao_eligible", period) | tekun_at_home)
@@ -45,6 +47,9 @@ class weifang_subsidy(Amount):
     unit = "元"
 
     def formula(household, period, parameters):
+        eligible = household("weifang_eligible", period)
+        if not eligible.any():
+            return numpy.zeros(household.count)
         p = in_force(household, period, parameters).weifang
         area = household("housing_area_m2", period)
         # From 2018-03-23 new builds are paid per m² up to the area cap; before,
@@ -53,4 +58,4 @@ class weifang_subsidy(Amount):
         build = numpy.where(numpy.isnan(per_area), p.build.lump_sum_max, per_area)
         repair = numpy.minimum(household("housing_repair_cost", period), p.repair_cap)
         subsidy = numpy.where(household("housing_plan", period) == HousingPlan.repair, repair, build)
-        return numpy.where(household("weifang_eligible", period), subsidy, 0)
+        return numpy.where(eligible, subsidy, 0)

@@ -3,6 +3,7 @@
 Basic insurance first, critical-illness insurance on what remains, then medical
 assistance for 低保 families and 特困 people. Xiamen's own figures were not found,
 so every parameter is marked verify and the answer is labelled an estimate.
+With no costs in the whole population every layer is zero without computing.
 """
 
 import numpy
@@ -21,8 +22,10 @@ class yiliao_basic_insurance(Amount):
     unit = "元/年"
 
     def formula(household, period, parameters):
-        p = in_force(household, period, parameters).yiliao.basic
         cost = household("medical_total_cost", period)
+        if not cost.any():
+            return numpy.zeros(household.count)
+        p = in_force(household, period, parameters).yiliao.basic
         return numpy.minimum(numpy.maximum(cost - p.deductible, 0) * p.rate, p.annual_cap)
 
 
@@ -34,8 +37,11 @@ class yiliao_critical_illness(Amount):
     unit = "元/年"
 
     def formula(household, period, parameters):
+        cost = household("medical_total_cost", period)
+        if not cost.any():
+            return numpy.zeros(household.count)
         p = in_force(household, period, parameters).yiliao.critical_illness
-        left = household("medical_total_cost", period) - household("yiliao_basic_insurance", period)
+        left = cost - household("yiliao_basic_insurance", period)
         return numpy.maximum(left - p.threshold, 0) * p.rate
 
 
@@ -47,9 +53,12 @@ class yiliao_assistance(Amount):
     unit = "元/年"
 
     def formula(household, period, parameters):
+        cost = household("medical_total_cost", period)
+        if not cost.any():
+            return numpy.zeros(household.count)
         p = in_force(household, period, parameters).yiliao.assistance
         left = (
-            household("medical_total_cost", period)
+            cost
             - household("yiliao_basic_insurance", period)
             - household("yiliao_critical_illness", period)
         )
