@@ -14,7 +14,8 @@ import numpy
 
 # The last view handed out, per entity: formulas of one simulation ask for the
 # same dates many times. Keyed by the identity of the cached dates array (kept
-# alive here, so the identity cannot be reused) and of the parameters.
+# alive here, so the identity cannot be reused) and by the parameters function
+# (a bound method, new at each access: compared by equality).
 _last = {True: (None, None, None), False: (None, None, None)}
 
 
@@ -23,7 +24,7 @@ def in_force(population, period, parameters):
     households = population.simulation.household if is_person else population
     dates = households("assessment_date", period)
     seen_dates, seen_parameters, view = _last[is_person]
-    if seen_dates is dates and seen_parameters is parameters:
+    if seen_dates is dates and seen_parameters == parameters:
         return view
     first = dates[0]
     if (dates == first).all():

@@ -57,7 +57,10 @@ _UNSPECIFIED = list(DisabilityKind).index(DisabilityKind.unspecified)
 
 
 def compute(answers):
-    """Every output for checked `answers` (situation.Answers): name -> array."""
+    """Compute checked `answers` (situation.Answers) in one simulation.
+
+    Returns two dicts name -> array: the household outputs, the person outputs.
+    """
     system = tax_benefit_system()
     person_count = int(answers.sizes.sum())
 
