@@ -161,7 +161,7 @@ class _Explainer:
             self.say("人均月收入在低保标准和这条收入线之间，可以申请低收入家庭认定。")
         elif per_capita >= line:
             self.say(f"人均月收入比低收入家庭收入线高{yuan(per_capita - line)}元，暂不符合低收入家庭条件。")
-        elif per_capita >= self.facts["dibao_standard"]:
+        else:
             self.say("户籍或金融资产条件不符，暂不符合低收入家庭条件。")
 
     # --- 特困 -------------------------------------------------------------

@@ -235,7 +235,9 @@ class Answers:
         self.sizes = sizes  # members per household
         self.first_member = first_member  # position of each household's first member
         self.household = {}  # household key -> array over households
-        self.member = {}  # member key -> array over all members (disability_kind, _grade too)
+        # member key -> array over all members; also disability_kind, disability_grade
+        # and disabled (a disability object was given)
+        self.member = {}
         self.dates = []  # "YYYY-MM-DD" per household
         self.housing = {}  # housing key -> array over households (left out: defaults)
         # For the households that gave a loan: "household" (their positions),
@@ -376,21 +378,14 @@ def read(situations):
     disability_place = _Place(
         lambda p: member_at(disabled_at[p]), "disability", lambda p: member_name(disabled_at[p])
     )
-    inner = _scatter(_gather(disabilities, DISABILITY_KEYS, (), disability_place), DISABILITY_KEYS,
-                     len(disabilities), disability_place)
-    for key in DISABILITY_KEYS:
-        column = numpy.zeros(len(members), dtype=inner[key].dtype)
-        column[disabled_at] = inner[key]
-        answers.member[f"disability_{key}"] = column
+    disability = _spread(disabled_at, disabilities, DISABILITY_KEYS, disability_place, len(members))
+    answers.member["disability_kind"] = disability["kind"]
+    answers.member["disability_grade"] = disability["grade"]
     answers.member["disabled"] = _given(disabled_at, len(members))
 
     housing_at, housing = _objects(top, "housing", household_place)
     housing_place = _Place(lambda p: (housing_at[p], ""), "housing", lambda p: "住房")
-    inner = _scatter(_gather(housing, HOUSING_KEYS, (), housing_place), HOUSING_KEYS, len(housing), housing_place)
-    for key, (_, kind) in HOUSING_KEYS.items():
-        column = numpy.full(count, kind.fill, dtype=kind.dtype)
-        column[housing_at] = inner[key]
-        answers.housing[key] = column
+    answers.housing = _spread(housing_at, housing, HOUSING_KEYS, housing_place, count)
 
     loan_at, loans = _objects(top, "loan", household_place)
     loan_place = _Place(lambda p: (loan_at[p], ""), "loan", lambda p: "贷款")
@@ -401,6 +396,17 @@ def read(situations):
         index = loan_at[int(numpy.argmax(outside))]
         raise _error(index, "loan.applicant", "贷款的申请人", f"应是0到{sizes[index] - 1}之间的成员序号（从0数起）")
     return answers
+
+
+def _spread(at, objects, keys, place, count):
+    """Check nested `objects` (found at positions `at` among `count` parents);
+    one array per key over the parents, defaults where the object is left out."""
+    inner = _scatter(_gather(objects, keys, (), place), keys, len(objects), place)
+    arrays = {}
+    for key, (_, kind) in keys.items():
+        arrays[key] = numpy.full(count, kind.fill, dtype=kind.dtype)
+        arrays[key][at] = inner[key]
+    return arrays
 
 
 def _given(positions, count):
