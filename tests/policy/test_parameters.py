@@ -63,3 +63,11 @@ def test_nothing_is_in_force_before_the_rules_begin():
 def test_a_malformed_date_is_refused():
     with pytest.raises(ValueError):
         parameters_in_force("2019-13-01")
+
+
+def test_tekun_asset_limit_is_verified_only_from_its_own_date():
+    before = _by_name("2021-11-29")["tekun.asset_years"]
+    after = _by_name("2021-11-30")["tekun.asset_years"]
+    assert (before["value"], before["verify"]) == (6, True)
+    assert (after["value"], after["verify"], after["since"]) == (6, False, "2021-11-30")
+    assert "福建省特困人员认定办法" in after["reference"]
