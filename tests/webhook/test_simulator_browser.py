@@ -20,7 +20,10 @@ def test_newcomer_chats_in_the_simulator(app, live_server, fake_wechat, page, tm
 
     page.get_by_role("button", name="我要申请").click()
     page.get_by_role("button", name="危房改造").click()
-    page.get_by_text("您选择了「危房改造」").wait_for()
+    page.get_by_text("好的，我们来办「农村危房改造").wait_for()
+    page.get_by_label("消息").fill("取消")
+    page.get_by_role("button", name="发送").click()
+    page.get_by_text("已取消").wait_for()
 
     page.get_by_label("消息").fill("你好，我想问问政策")
     page.get_by_role("button", name="发送").click()
