@@ -37,9 +37,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.teardown_appcontext(lambda exc: Session.remove())
 
-    from . import commands, errors, health, simulator, wechat
+    from . import commands, errors, health, limits, mp, simulator, wechat
 
     errors.init_app(app)
+    limits.init_app(app)
+    app.register_blueprint(mp.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(wechat.bp)
     app.register_blueprint(simulator.bp)
@@ -53,3 +55,4 @@ def _quiet_logs(app: Flask) -> None:
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # init-db prints its own one-line summary; alembic's chatter adds nothing.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("numexpr").setLevel(logging.WARNING)

@@ -9,7 +9,7 @@ from models import CITY, DISTRICTS, ROLES, Session, StaffUser, hash_password, kv
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, worker, create_staff, seed_demo, dev, wechat_menu):
+    for command in (init_db, worker, create_staff, seed_demo, dev, wechat_menu, policy_params):
         app.cli.add_command(command)
 
 
@@ -88,3 +88,28 @@ def wechat_menu():
         except WeChatError as err:
             raise click.ClickException(f"WeChat refused the menu: {err}") from None
     click.echo(f"menu published to {current_app.config['WECHAT_API_BASE_URL']}")
+
+
+@click.command("policy-params")
+@click.option("--date", "on", default=None, help="YYYY-MM-DD (default: today)")
+def policy_params(on: str | None):
+    """The rule parameters in force on a date, with their references."""
+    import datetime as dt
+
+    import policy
+
+    try:
+        day = dt.date.fromisoformat(on) if on else dt.date.today()
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--date") from None
+    try:
+        rows = policy.parameters_in_force(day.isoformat())
+    except (policy.SituationError, ValueError) as err:
+        raise click.ClickException(str(err)) from None
+    if not rows:
+        raise click.ClickException(f"no rule parameters in force on {day.isoformat()}: the rules start on 2017-07-01")
+    click.echo(f"rule parameters in force on {day.isoformat()} (rules {policy.RULES_VERSION}):")
+    for row in rows:
+        flag = "  [待核实 verify]" if row["verify"] else ""
+        click.echo(f"- {row['title']}: {row['value']}{row.get('unit') or ''} (since {row['since']}){flag}")
+        click.echo(f"    {row['name']} — {row['reference']}")
