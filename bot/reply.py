@@ -24,7 +24,8 @@ class Reply:
     texts: list[str] = field(default_factory=list)
 
     def __add__(self, other: "Reply") -> "Reply":
-        return Reply(self.texts + other.texts)
+        # One message where it fits: the passive reply carries only the first text.
+        return Reply(split("\n\n".join(self.texts + other.texts)))
 
 
 def render(template: str, **context) -> Reply:

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
-from .household import utcnow
+from .household import Household, utcnow
 from .pii import Encrypted
 
 # draft → submitted → in_review ⇄ need_documents → approved | rejected; withdrawn by the resident.
@@ -44,6 +44,7 @@ class Application(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    household: Mapped["Household | None"] = relationship()
     documents: Mapped[list[ApplicationDocument]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="ApplicationDocument.id")
     transitions: Mapped[list[Transition]] = relationship(
