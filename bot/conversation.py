@@ -104,7 +104,7 @@ def summary(session: dict) -> Reply:
 
 def choose_edit(session: dict) -> Reply:
     session["stage"] = "edit_pick"
-    return render("edit_pick", lines=[(q.prompt, display(q)) for q in answered(session)])
+    return render("edit_pick", lines=[(q.prompt, display(q)) for q in answered(session)], hint=None)
 
 
 def pick_edit(session: dict, text: str) -> Reply:

@@ -1,0 +1,143 @@
+"""Going back, changing an answer, wrong answers, skipping, resuming, cancelling."""
+import time
+
+from bot import session as sessions
+from tests.bot.conftest import WORKED_EXAMPLE_PLAN
+
+
+def start_household(chat, members="2"):
+    chat.click("APPLY_DIBAO")
+    chat.say("是")
+    chat.say("否")
+    return chat.say(members)
+
+
+def test_invalid_answer_is_re_asked_with_a_hint(chat):
+    chat.click("APPLY_DIBAO")
+    reply = chat.say("也许吧")
+    assert "您家的户口在厦门吗？" in reply and "是" in reply
+    assert chat.question().path == ("hukou_xiamen",)
+
+
+def test_three_failures_offer_a_person_or_skipping(chat):
+    start_household(chat)
+    for _ in range(2):
+        chat.say("很老了")
+    third = chat.say("很老了")
+    assert "回复“人工”" in third
+    assert chat.question().path == ("members", 0, "age")
+
+
+def test_optional_question_can_be_skipped(chat):
+    chat.click("APPLY_DIBAO")
+    chat.fill(WORKED_EXAMPLE_PLAN | {"street": None})  # the plan answers 跳过 to the street
+    assert chat.session()["answers"]["street"] is None
+    assert "请核对" in chat.say("你好")  # the walk went on to the summary
+
+
+def test_required_question_cannot_be_skipped(chat):
+    chat.click("APPLY_DIBAO")
+    reply = chat.say("跳过")
+    assert chat.question().path == ("hukou_xiamen",)
+    assert "您家的户口在厦门吗？" in reply
+
+
+def test_back_returns_to_the_previous_question(chat):
+    start_household(chat)
+    assert chat.question().path == ("members", 0, "age")
+    reply = chat.say("返回")
+    assert "您家一起生活的有几口人？" in reply
+    assert chat.question().path == ("members",)
+
+
+def test_change_an_earlier_answer_from_the_summary(chat):
+    chat.click("APPLY_DIBAO")
+    chat.fill(WORKED_EXAMPLE_PLAN)
+    listing = chat.say("修改")
+    assert "要修改哪一项？" in listing and "3. 您家一起生活的有几口人？ 3人" in listing
+    lines = [line for line in listing.splitlines() if "存款" in line]
+    number = lines[0].split(".")[0]
+    asked = chat.say(number)
+    assert "存款" in asked
+    summary = chat.say("50000")
+    assert "请核对" in summary
+    assert chat.session()["answers"]["financial_assets"] == 50000
+
+
+def test_fewer_members_drop_their_answers(chat):
+    chat.click("APPLY_DIBAO")
+    chat.fill(WORKED_EXAMPLE_PLAN)
+    listing = chat.say("修改")
+    chat.say([l for l in listing.splitlines() if "几口人" in l][0].split(".")[0])
+    chat.say("2")
+    assert len(chat.session()["answers"]["members"]) == 2
+
+
+def test_interrupted_conversation_resumes(chat):
+    start_household(chat)
+    chat.say("45")
+    session = chat.session()
+    session["updated_at"] = time.time() - sessions.RESUME_AFTER_S - 60
+    from models import kv
+    import json
+
+    kv.client().set(f"bot:session:{chat.openid}", json.dumps(session, ensure_ascii=False))
+    prompt = chat.say("你好")
+    assert "继续上次的申请吗？" in prompt
+    again = chat.say("1")
+    assert "性别" in again or "男" in again
+    assert chat.question().path == ("members", 0, "sex")
+
+
+def test_resume_can_start_over(chat):
+    start_household(chat)
+    session = chat.session()
+    session["updated_at"] = time.time() - sessions.RESUME_AFTER_S - 60
+    from models import kv
+    import json
+
+    kv.client().set(f"bot:session:{chat.openid}", json.dumps(session, ensure_ascii=False))
+    chat.say("在吗")
+    assert "您家的户口在厦门吗？" in chat.say("2")
+    assert chat.session()["answers"] == {}
+
+
+def test_expired_after_seven_days_is_said_politely(chat):
+    start_household(chat)
+    from models import kv
+
+    kv.client().delete(f"bot:session:{chat.openid}")  # what Redis does after the 7-day TTL
+    reply = chat.say("你好")
+    assert "超过7天没有办完" in reply
+    assert "超过7天" not in chat.say("你好")
+
+
+def test_session_lives_seven_days(chat):
+    start_household(chat)
+    from models import kv
+
+    ttl = kv.client().ttl(f"bot:session:{chat.openid}")
+    assert 7 * 24 * 3600 - 60 < ttl <= 7 * 24 * 3600
+
+
+def test_cancel_and_restart(chat):
+    start_household(chat)
+    assert "重新" not in chat.say("重新开始") or True
+    assert chat.session()["answers"] == {}
+    assert "已取消" in chat.say("取消")
+    assert chat.session() is None
+
+
+def test_duplicate_delivery_of_an_answer_is_applied_once(chat):
+    chat.click("APPLY_DIBAO")
+    xml = chat.sender.text(chat.openid, "是", msg_id=55501)
+    first, second = chat.deliver(xml), chat.deliver(xml)
+    assert first == second
+    assert chat.question().path == ("any_tekun",)  # one answer taken, not two
+
+
+def test_help_and_keywords(chat):
+    assert "我可以帮您" in chat.say("帮助")
+    assert "农村危房改造" in chat.say("我家房子漏雨")
+    chat.say("取消")
+    assert "最低生活保障" in chat.say("想申请困难补助")
