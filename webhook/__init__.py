@@ -37,12 +37,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.teardown_appcontext(lambda exc: Session.remove())
 
-    from . import commands, errors, health, simulator, wechat
+    from . import commands, errors, health, simulator, staff, wechat
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(wechat.bp)
     app.register_blueprint(simulator.bp)
+    staff.init_app(app)  # the console's blueprint and CSRF protection
     commands.init_app(app)
     return app
 
