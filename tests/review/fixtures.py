@@ -70,7 +70,7 @@ def make_application(state: str = "draft", openid: str = "o-resident", district:
     plausible history, as if it had got there through review."""
     fields = dict(openid=openid, programme=programme, form_id=programme, district=district, street=street,
                   applicant_name="陈小明", applicant_id_number=ID_NUMBER, applicant_phone=PHONE,
-                  answers={"hukou_xiamen": True, "name": "陈小明", "id_number": ID_NUMBER},
+                  answers={"hukou_xiamen": True},
                   situation=SITUATION, checklist=CHECKLIST, state=state, assigned_to=assigned_to)
     fields.update(values)
     app = Application(**fields)
