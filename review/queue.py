@@ -8,7 +8,6 @@ from models import Application, Session, StaffUser, utcnow
 from . import access, labels, routing
 
 PAGE_SIZE = 50
-VIEWS = ("open", "all")  # besides a single state
 
 
 def listing(staff: StaffUser, programme: str | None = None, state: str | None = None,

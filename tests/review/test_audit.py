@@ -1,5 +1,5 @@
 """The audit log: searchable by admins, append-only in the database itself."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
