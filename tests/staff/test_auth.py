@@ -109,3 +109,11 @@ def test_session_cookie_is_http_only_and_same_site(app, client):
     make_staff("lin")
     cookie = log_in(client, "lin").headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_pages_are_neither_cached_nor_framed(app, client):
+    make_staff("lin")
+    log_in(client, "lin")
+    response = client.get("/staff/queue")
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["X-Frame-Options"] == "DENY"

@@ -27,6 +27,7 @@ def test_a_decision_without_the_token_is_refused(app, client, csrf):
     for forged in ({}, {"csrf_token": "forged"}):
         response = client.post(f"/staff/applications/{application.id}/approve", data={"amount": "1", **forged})
         assert response.status_code == 400
+        assert "请返回、刷新页面后再提交" in response.get_data(as_text=True)
     assert reload(Application, application.id).state == "in_review"
     page = client.get(f"/staff/applications/{application.id}").get_data(as_text=True)
     response = client.post(f"/staff/applications/{application.id}/approve",

@@ -10,7 +10,7 @@ from datetime import timedelta, timezone
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from models import Session, StaffUser, utcnow
 from review import NotAllowed, ReviewError, audit, labels
@@ -78,6 +78,21 @@ def require_login():
     session["seen"] = now
     g.staff = staff
     return None
+
+
+@bp.after_request
+def private_pages(response):
+    """Console pages carry personal data: never cached, never framed by another site."""
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@bp.errorhandler(CSRFError)
+def stale_form(err: CSRFError):
+    return render_template("error.html", code=400,
+                           message="这个页面已经失效了，请返回、刷新页面后再提交一次。"), 400
 
 
 @bp.errorhandler(NotAllowed)
