@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.teardown_appcontext(lambda exc: Session.remove())
 
-    from . import commands, errors, health, limits, mp, simulator, wechat
+    from . import commands, errors, health, limits, mp, simulator, staff, wechat
 
     errors.init_app(app)
     limits.init_app(app)
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(wechat.bp)
     app.register_blueprint(simulator.bp)
+    staff.init_app(app)  # the console's blueprint and CSRF protection
     commands.init_app(app)
     return app
 

@@ -1,0 +1,140 @@
+"""Documents: staff ask for missing checklist items in one request, the resident's photos
+fill them, and the application goes back to review by itself once the last one arrives.
+
+A request is one ApplicationDocument row per item in state `requested` (with the staff
+note); the photo that answers it turns the row `received`. Photos sent while the
+application is a draft are added as `received` rows.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from models import Application, ApplicationDocument, MediaFile, Session, StaffUser
+
+from . import access, audit, labels, lifecycle, notify
+from .errors import InvalidTransition, ReviewError
+
+MAX_NOTE = 200
+
+
+def checklist_items(app: Application) -> list[dict]:
+    """The checklist one line per document: per-member documents once per member.
+    `key` ("id_card:1", "hukou_book") is what the console's tick boxes send."""
+    items = []
+    for entry in app.checklist or []:
+        members = entry.get("members")
+        for member in members if members else [None]:
+            items.append({"key": entry["id"] if member is None else f"{entry['id']}:{member}",
+                          "item_id": entry["id"], "member": member,
+                          "title": entry.get("title") or entry["id"]})
+    return items
+
+
+def request_documents(application_id: int, staff: StaffUser, keys: list[str],
+                      note: str | None = None) -> Application:
+    """in_review → need_documents for the ticked checklist items; the resident gets ONE
+    message listing all of them."""
+    access.require(staff, "decide")
+    note = (note or "").strip() or None
+    if note and len(note) > MAX_NOTE:
+        raise ReviewError(f"说明请控制在{MAX_NOTE}字以内。")
+    app = lifecycle.load(application_id)
+    known = {item["key"]: item for item in checklist_items(app)}
+    wanted = list(dict.fromkeys(keys))  # keep the order, drop repeats
+    if not wanted:
+        raise ReviewError("请至少勾选一项需要补充的材料。")
+    unknown = [key for key in wanted if key not in known]
+    if unknown:
+        raise ReviewError("勾选的材料不在这份申请的清单里，请刷新页面再试。")
+    items = [known[key] for key in wanted]
+    lifecycle.move(app, "need_documents", lifecycle.actor(staff),
+                   "要求补充：" + "、".join(notify.describe(i) for i in items) + (f"。说明：{note}" if note else ""))
+    for item in items:
+        Session.add(ApplicationDocument(application_id=app.id, item_id=item["item_id"],
+                                        member=item["member"], state="requested", note=note))
+    audit.record(staff, "request_documents", "application", app.id, app.district, items=wanted)
+    notify.documents_requested(app, items, note)
+    return app
+
+
+def attach_document(application_id: int, item_id: str, media_file_id: int,
+                    member: int | None = None) -> ApplicationDocument:
+    """The resident sent a photo for a checklist item. While staff wait for documents only
+    the requested items are accepted, and the last of them puts the application back in
+    review."""
+    app = lifecycle.load(application_id)
+    media = Session.get(MediaFile, media_file_id)
+    if media is None or media.openid != app.openid:
+        raise ReviewError("没有找到这张照片，请重新发送。")
+    if app.state == "draft":
+        document = ApplicationDocument(application_id=app.id, item_id=item_id, member=member,
+                                       media_file_id=media.id, state="received")
+        Session.add(document)
+        Session.commit()
+        return document
+    if app.state != "need_documents":
+        raise InvalidTransition(f"这份申请现在是“{labels.state(app.state)}”，不需要再发送材料。")
+    document = Session.scalar(select(ApplicationDocument).where(
+        ApplicationDocument.application_id == app.id, ApplicationDocument.state == "requested",
+        ApplicationDocument.item_id == item_id,
+        ApplicationDocument.member.is_(None) if member is None else ApplicationDocument.member == member,
+    ).order_by(ApplicationDocument.id).limit(1))
+    if document is None:
+        raise ReviewError("工作人员没有要求补充这份材料。")
+    document.media_file_id = media.id
+    document.state = "received"
+    Session.flush()
+    if not _requested(app.id):
+        lifecycle.move(app, "in_review", "resident", "补充材料已收齐")
+        notify.documents_complete(app)
+    else:
+        Session.commit()
+    return document
+
+
+def _requested(application_id: int) -> list[ApplicationDocument]:
+    return list(Session.scalars(select(ApplicationDocument).where(
+        ApplicationDocument.application_id == application_id,
+        ApplicationDocument.state == "requested").order_by(ApplicationDocument.id)))
+
+
+def open_requests(openid: str) -> list[dict]:
+    """What staff asked this resident for and is still missing, per application, so the
+    chat asks for exactly those items again."""
+    apps = Session.scalars(select(Application).where(
+        Application.openid == openid, Application.state == "need_documents").order_by(Application.id)).all()
+    result = []
+    for app in apps:
+        titles = {entry["id"]: entry.get("title") or entry["id"] for entry in app.checklist or []}
+        rows = _requested(app.id)
+        if not rows:
+            continue
+        result.append({
+            "application_id": app.id, "programme": app.programme,
+            "programme_label": labels.programme(app.programme),
+            "items": [{"item_id": row.item_id, "member": row.member,
+                       "title": titles.get(row.item_id, row.item_id)} for row in rows],
+            "note": next((row.note for row in rows if row.note), None),
+        })
+    return result
+
+
+def file_for(staff: StaffUser, application: Application, document_id: int, uploads: Path):
+    """(path, content type) of a stored document of an application in scope, audited;
+    None when there is no such stored file."""
+    document = Session.get(ApplicationDocument, document_id)
+    if document is None or document.application_id != application.id or document.media_file_id is None:
+        return None
+    media = Session.get(MediaFile, document.media_file_id)
+    if media is None or media.state != "stored" or not media.path:
+        return None
+    root = uploads.resolve()
+    path = (root / media.path).resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    audit.record(staff, "view_document", "application", application.id, application.district,
+                 document=document.id)
+    Session.commit()
+    return path, media.content_type

@@ -1,0 +1,49 @@
+"""What residents and staff read: the Chinese names of programmes, states and roles."""
+from __future__ import annotations
+
+PROGRAMMES = {
+    "dibao": "最低生活保障（低保）",
+    "dishouru": "低收入家庭认定",
+    "tekun": "特困人员救助供养",
+    "jiaoyu": "教育救助",
+    "yiliao": "医疗救助",
+    "weifang": "农村危房改造",
+    "jiuye": "就业援助",
+    "daikuan": "创业担保贷款",
+}
+
+STATES = {
+    "draft": "草稿（还没提交）",
+    "submitted": "已提交，等待审核",
+    "in_review": "审核中",
+    "need_documents": "待补充材料",
+    "approved": "已批准",
+    "rejected": "未获批准",
+    "withdrawn": "已撤回",
+}
+
+ROLES = {"caseworker": "街道（镇）工作人员", "reviewer": "区审核人员", "admin": "市级管理员"}
+
+ESCALATION_KINDS = {"human": "居民要求人工", "urgent": "紧急情况", "staff": "工作人员发起"}
+ESCALATION_STATES = {"open": "处理中", "resolved": "已解决"}
+
+CLUE_STATES = {"new": "待处理", "triaged": "已建档走访", "closed": "已关闭"}
+URGENCY = {"normal": "一般", "urgent": "紧急"}
+
+# 致困原因, as the street ledgers record them.
+CAUSES = ("因病", "因残", "因学", "因灾", "缺劳动力", "失业", "意外事故", "其他")
+
+
+def programme(key: str) -> str:
+    return PROGRAMMES.get(key, key)
+
+
+def state(key: str) -> str:
+    return STATES.get(key, key)
+
+
+def member(position: int | None) -> str:
+    """How a checklist item names the family member it is for (positions count from 0)."""
+    if position is None:
+        return ""
+    return "申请人本人" if position == 0 else f"第{position + 1}位家庭成员"

@@ -1,0 +1,35 @@
+"""The audit log: searchable by admins, append-only in the database itself."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
+from models import Session, db, utcnow
+from review import audit
+from tests.review.fixtures import make_staff
+
+
+def test_search_by_action_staff_object_and_day(app):
+    lin, wu = make_staff("lin"), make_staff("wu")
+    audit.record(lin, "view_pii", "application", 7, "思明区")
+    audit.record(wu, "approve", "application", 7, "思明区", amount="710.00")
+    audit.record(wu, "view_pii", "application", 8, "思明区")
+    Session.commit()
+    assert audit.search(action="view_pii")[1] == 2
+    entries, total = audit.search(staff_name="wu")
+    assert total == 2 and [e.action for e in entries] == ["view_pii", "approve"]  # newest first
+    assert [e.staff_name for e in audit.search(object_type="application", object_id=7)[0]] == ["wu", "lin"]
+    today = (utcnow() + timedelta(hours=8)).date()
+    assert audit.search(since=today, until=today)[1] == 3
+    assert audit.search(until=today - timedelta(days=1))[1] == 0
+    assert len(audit.search(limit=2, offset=2)[0]) == 1
+
+
+def test_entries_cannot_be_rewritten(app):
+    audit.record(make_staff(), "approve", "application", 1, "思明区")
+    Session.commit()
+    with pytest.raises(DatabaseError, match="append-only"):
+        with db.engine().begin() as conn:
+            conn.execute(text("UPDATE audit_log SET action = 'nothing'"))
+    assert audit.search(action="approve")[1] == 1

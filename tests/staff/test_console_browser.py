@@ -1,0 +1,84 @@
+"""A reviewer's morning in a real browser: log in, open the queue, claim an application, look
+at its photos, ask for two documents, receive them, approve. The pages need no JavaScript."""
+import pytest
+
+import review
+from models import Application, ApplicationDocument, Session
+from tests.review.fixtures import make_application, make_staff, reload, store_photo, texts
+
+pytestmark = pytest.mark.browser
+
+
+def test_review_an_application_from_queue_to_approval(app, live_server, browser, screenshot, csrf, wx,
+                                                      run_worker):
+    make_staff("lin")
+    draft = make_application("draft")
+    review.attach_document(draft.id, "id_card", store_photo(app).id, member=0)
+    review.submit(draft.id)
+
+    page = browser.new_page(java_script_enabled=False)  # every page must work without it
+    page.goto(f"{live_server.url}/staff/queue")
+    assert page.url.startswith(f"{live_server.url}/staff/login")
+    page.fill("#username", "lin")
+    page.fill("#password", "a-long-test-password")
+    screenshot(page, "01-login")
+    page.click("button:has-text('登录')")
+
+    assert page.url.startswith(f"{live_server.url}/staff/queue")
+    row = page.locator("tbody tr", has_text="最低生活保障（低保）")
+    assert "陈**" in row.inner_text() and "未认领" in row.inner_text()
+    assert "350203198001011234" not in page.content()  # lists show no identity number
+    screenshot(page, "02-queue")
+    row.get_by_role("link", name=str(draft.id)).click()
+
+    page.click("button:has-text('认领')")
+    assert "已认领" in page.inner_text(".flash")
+    assert "审核中" in page.inner_text("h1")
+    photo = page.locator(".docs img")
+    assert photo.count() == 1
+    screenshot(page, "03-application-claimed")
+
+    page.check("input[name=items][value='hukou_book']")
+    page.check("input[name=items][value='id_card:1']")
+    page.fill("#note", "户口簿请拍户主页和本人页")
+    page.click("button:has-text('通知居民补充')")
+    assert "待补充材料" in page.inner_text("h1")
+    screenshot(page, "04-documents-requested")
+    run_worker()
+    submitted, claimed, request = texts(wx)  # the two documents in ONE message
+    assert "户口簿" in request and "身份证（第2位家庭成员）" in request
+
+    # The resident sends the two photos in the chat.
+    review.attach_document(draft.id, "hukou_book", store_photo(app, content=b"\x89PNG hukou").id)
+    review.attach_document(draft.id, "id_card", store_photo(app, content=b"\x89PNG id").id, member=1)
+    Session.remove()
+    page.reload()
+    assert "审核中" in page.inner_text("h1")
+    screenshot(page, "05-documents-received")
+
+    page.fill("#amount", "1600")
+    page.click("button:has-text('批准')")
+    assert "已批准" in page.inner_text(".flash")
+    screenshot(page, "06-approved")
+    approved = reload(Application, draft.id)
+    assert approved.state == "approved" and float(approved.decision_amount) == 1600.0
+    run_worker()
+    assert "核定金额1600.00元" in texts(wx)[-1]
+
+
+def test_photos_show_in_the_page(app, live_server, browser, screenshot):
+    """The stored image is served to the page (its pixels arrive: it has a width)."""
+    make_staff("lin")
+    application = make_application("in_review")
+    Session.add(ApplicationDocument(application_id=application.id, item_id="id_card", member=0,
+                                    media_file_id=store_photo(app).id, state="received"))
+    Session.commit()
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/staff/login")
+    page.fill("#username", "lin")
+    page.fill("#password", "a-long-test-password")
+    page.click("button:has-text('登录')")
+    page.goto(f"{live_server.url}/staff/applications/{application.id}")
+    width = page.locator(".docs img").evaluate("img => img.complete && img.naturalWidth")
+    assert width == 240
+    screenshot(page, "07-document-image")

@@ -1,0 +1,137 @@
+"""/staff: the console where staff review applications and work their cases.
+
+Server-rendered pages that work without JavaScript. Every page needs a log-in; every form
+carries a CSRF token; every query goes through review.access, so a case outside the staff
+member's scope is a 404 exactly like a case that does not exist. The work is in review/.
+"""
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from models import Session, StaffUser, utcnow
+from review import NotAllowed, ReviewError, audit, labels
+from review.routing import CST
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+# Staff are logged out after this long without a request, and after a working day at most.
+IDLE_TIMEOUT = timedelta(minutes=30)
+MAX_SESSION = timedelta(hours=12)
+
+# Surfaces that are not cookie-authenticated: WeChat signs its requests, the JSON API and
+# the development simulator carry no staff session. CSRF tokens are for everything else.
+CSRF_EXEMPT_PREFIXES = ("/wechat", "/api/", "/simulator")
+
+
+class _CSRF(CSRFProtect):
+    def protect(self):
+        if request.path.startswith(CSRF_EXEMPT_PREFIXES):
+            return None
+        return super().protect()
+
+
+csrf = _CSRF()
+
+
+def init_app(app: Flask) -> None:
+    # Tests switch CSRF on where they test it (tests/staff/conftest.py `csrf` fixture).
+    app.config.setdefault("WTF_CSRF_ENABLED", not app.testing)
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+
+
+@bp.app_template_filter("local")
+def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (naive UTC) moment as Xiamen time."""
+    if moment is None:
+        return ""
+    return moment.replace(tzinfo=timezone.utc).astimezone(CST).strftime(fmt)
+
+
+@bp.context_processor
+def template_names():
+    return {"labels": labels, "staff": g.get("staff")}
+
+
+@bp.before_request
+def require_login():
+    g.staff = None
+    if request.endpoint in ("staff.login",):
+        return None
+    staff_id = session.get("staff_id")
+    staff = Session.get(StaffUser, staff_id) if staff_id else None
+    if staff is None or not staff.active:
+        session.clear()
+        return redirect(url_for("staff.login", next=request.full_path if request.method == "GET" else None))
+    now = utcnow().timestamp()
+    if now - session.get("seen", 0) > IDLE_TIMEOUT.total_seconds() or \
+            now - session.get("since", 0) > MAX_SESSION.total_seconds():
+        session.clear()
+        audit.record(staff, "session_expired", "staff", staff.id)
+        Session.commit()
+        flash("您已经很久没有操作，为了安全已自动退出，请重新登录。", "info")
+        return redirect(url_for("staff.login"))
+    session["seen"] = now
+    g.staff = staff
+    return None
+
+
+@bp.after_request
+def private_pages(response):
+    """Console pages carry personal data: never cached, never framed by another site."""
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@bp.errorhandler(CSRFError)
+def stale_form(err: CSRFError):
+    return render_template("error.html", code=400,
+                           message="这个页面已经失效了，请返回、刷新页面后再提交一次。"), 400
+
+
+@bp.errorhandler(NotAllowed)
+def not_allowed(err: NotAllowed):
+    return render_template("error.html", code=403, message=err.message), 403
+
+
+def found(obj):
+    """The object, or 404: out of scope and missing look the same."""
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def act(work, done: str, back: str):
+    """Run a review action; flash its outcome and go back (post/redirect/get)."""
+    try:
+        work()
+    except NotAllowed:
+        Session.rollback()
+        raise
+    except ReviewError as err:
+        Session.rollback()
+        flash(err.message, "error")
+    else:
+        flash(done, "ok")
+    return redirect(back)
+
+
+def safe_next(target: str | None) -> str:
+    """Only paths inside the console: a log-in link cannot send staff elsewhere."""
+    if target and target.startswith("/staff/") and not urlsplit(target).netloc and "//" not in target \
+            and "\\" not in target:
+        return target
+    return url_for("staff.queue")
+
+
+def form_list(name: str) -> list[str]:
+    return [value for value in request.form.getlist(name) if value]
+
+
+from . import applications, auth, casework, reports  # noqa: E402,F401  (routes on bp)

@@ -1,0 +1,177 @@
+"""Urgent cases (急难会商), household visits and the ledger (入户走访台账), clues (线索)."""
+from __future__ import annotations
+
+from flask import Response, g, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from models import DISTRICTS, Application, Clue, Escalation, Household, Session, StaffUser, pii
+from review import access, audit, clues, escalations, labels, visits
+from review.errors import ReviewError
+
+from . import act, bp, form_list, found
+
+PAGE_SIZE = 50
+
+
+# ---- escalations -------------------------------------------------------------------------------
+
+def _escalation(case_id: int) -> Escalation:
+    return found(Session.scalar(access.escalations(g.staff).where(Escalation.id == case_id)))
+
+
+@bp.get("/escalations")
+def escalation_list():
+    state = request.args.get("state", "open")
+    stmt = access.escalations(g.staff)
+    counts = dict(Session.execute(stmt.with_only_columns(Escalation.state, func.count())
+                                  .group_by(Escalation.state)).all())
+    if state in labels.ESCALATION_STATES:
+        stmt = stmt.where(Escalation.state == state)
+    cases = Session.scalars(stmt.order_by(Escalation.created_at.desc()).limit(200)).all()
+    return render_template("staff/escalations.html", cases=cases, state=state, counts=counts,
+                           first_response=escalations.time_to_first_response)
+
+
+@bp.get("/escalations/<int:case_id>")
+def escalation(case_id: int):
+    case = _escalation(case_id)
+    audit.record(g.staff, "view_escalation", "escalation", case.id, case.district)
+    Session.commit()
+    authors = dict(Session.execute(select(StaffUser.id, StaffUser.username).where(
+        StaffUser.id.in_({note.staff_id for note in case.notes}))).all())
+    application = Session.get(Application, case.application_id) if case.application_id else None
+    return render_template("staff/escalation.html", case=case, authors=authors, application=application,
+                           first_response=escalations.time_to_first_response(case))
+
+
+def _case_back(case_id: int) -> str:
+    return url_for("staff.escalation", case_id=case_id)
+
+
+@bp.post("/escalations/<int:case_id>/notes")
+def escalation_note(case_id: int):
+    case = _escalation(case_id)
+    return act(lambda: escalations.add_note(case, g.staff, request.form.get("text", "")),
+               "已记录。", _case_back(case_id))
+
+
+@bp.post("/escalations/<int:case_id>/participants")
+def escalation_participant(case_id: int):
+    case = _escalation(case_id)
+    return act(lambda: escalations.add_participant(case, g.staff, request.form.get("name", "")),
+               "已添加参与人。", _case_back(case_id))
+
+
+@bp.post("/escalations/<int:case_id>/message")
+def escalation_message(case_id: int):
+    case = _escalation(case_id)
+    return act(lambda: escalations.message_resident(case, g.staff, request.form.get("text", "")),
+               "消息已发给居民。", _case_back(case_id))
+
+
+@bp.post("/escalations/<int:case_id>/resolve")
+def escalation_resolve(case_id: int):
+    case = _escalation(case_id)
+    return act(lambda: escalations.resolve(case, g.staff, request.form.get("resolution", "")),
+               "会商已办结。", _case_back(case_id))
+
+
+# ---- households and visits ---------------------------------------------------------------------
+
+def _household(household_id: int) -> Household:
+    return found(Session.scalar(access.households(g.staff).where(Household.id == household_id)))
+
+
+@bp.get("/households/<int:household_id>")
+def household(household_id: int):
+    home = _household(household_id)
+    whole = access.sees_pii(g.staff, home.district, home.street)
+    audit.record(g.staff, "view_pii" if whole else "view_household", "household", home.id, home.district)
+    Session.commit()
+    apps = Session.scalars(access.applications(g.staff).where(Application.household_id == home.id)
+                           .order_by(Application.id.desc())).all()
+    return render_template("staff/household.html", home=home, whole=whole, apps=apps,
+                           visits=visits.household_visits(home.id), causes=labels.CAUSES)
+
+
+@bp.get("/households")
+def household_lookup():
+    return redirect(url_for("staff.household", household_id=request.args.get("id", 0, type=int)))
+
+
+@bp.post("/households/<int:household_id>/visits")
+def record_visit(household_id: int):
+    home = _household(household_id)
+    form = request.form
+    return act(lambda: visits.record_visit(g.staff, home, form.get("visit_date"), form.get("visitors", ""),
+                                           form.get("findings"), form_list("causes"), form.get("needs")),
+               "走访已登记到台账。", url_for("staff.household", household_id=household_id))
+
+
+def _ledger_filters():
+    args = request.args
+    try:
+        since = visits.parse_date(args["since"]) if args.get("since") else None
+        until = visits.parse_date(args["until"]) if args.get("until") else None
+    except ReviewError:
+        since = until = None
+    return {"street": args.get("street") or None, "since": since, "until": until}
+
+
+@bp.get("/visits")
+def ledger():
+    filters = _ledger_filters()
+    rows = visits.ledger(g.staff, **filters)
+    return render_template("staff/ledger.html", rows=rows, filters=filters, streets=visits.streets(g.staff))
+
+
+@bp.get("/visits.csv")
+def ledger_csv():
+    body = visits.ledger_csv(g.staff, **_ledger_filters())
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=ledger.csv", "Cache-Control": "private, no-store"})
+
+
+# ---- clues -------------------------------------------------------------------------------------
+
+def _clue(clue_id: int) -> Clue:
+    return found(Session.scalar(access.clues(g.staff).where(Clue.id == clue_id)))
+
+
+@bp.get("/clues")
+def clue_list():
+    state = request.args.get("state", "new")
+    stmt = access.clues(g.staff)
+    counts = dict(Session.execute(stmt.with_only_columns(Clue.state, func.count()).group_by(Clue.state)).all())
+    if state in labels.CLUE_STATES:
+        stmt = stmt.where(Clue.state == state)
+    rows = Session.scalars(stmt.order_by(Clue.created_at.desc()).limit(PAGE_SIZE * 4)).all()
+    return render_template("staff/clues.html", rows=rows, state=state, counts=counts)
+
+
+@bp.get("/clues/<int:clue_id>")
+def clue(clue_id: int):
+    item = _clue(clue_id)
+    whole = access.sees_pii(g.staff, item.district, item.street)
+    audit.record(g.staff, "view_pii" if whole else "view_clue", "clue", item.id, item.district)
+    Session.commit()
+    phone = item.reporter_phone if whole else pii.mask(item.reporter_phone)
+    return render_template("staff/clue.html", clue=item, phone=phone, causes=labels.CAUSES,
+                           districts=DISTRICTS, city_wide=access.city_wide(g.staff))
+
+
+@bp.post("/clues/<int:clue_id>/triage")
+def clue_triage(clue_id: int):
+    item = _clue(clue_id)
+    form = request.form
+    return act(lambda: clues.triage(item, g.staff, form.get("district"), form.get("street"), form.get("address"),
+                                    form.get("visit_date"), form.get("visitors", ""), form.get("findings"),
+                                    form_list("causes"), form.get("needs")),
+               "已建立家庭档案并登记走访。", url_for("staff.clue", clue_id=clue_id))
+
+
+@bp.post("/clues/<int:clue_id>/close")
+def clue_close(clue_id: int):
+    item = _clue(clue_id)
+    return act(lambda: clues.close(item, g.staff, request.form.get("reason", "")), "线索已关闭。",
+               url_for("staff.clue", clue_id=clue_id))
