@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+import review
 from channels import media as channel_media
 from models import ApplicationDocument, MediaFile, Session
 
-from . import intake
 from . import session as sessions
 from .reply import Reply, render
 
 
-def begin(session: dict, application_id: int, slots: list[dict]) -> None:
-    session.update(stage="documents", application_id=application_id, slots=slots, received={}, current=0)
+def begin(session: dict, application_id: int, slots: list[dict], supplement: bool = False) -> None:
+    """Collect `slots`; `supplement` when staff asked for them after submission."""
+    session.update(stage="documents", application_id=application_id, slots=slots, received={}, current=0,
+                   supplement=supplement)
+
+
+def reopen(session: dict, openid: str) -> Reply | None:
+    """What staff asked this resident for, asked for again exactly: None when nothing is open."""
+    requests = review.open_requests(openid)
+    if not requests:
+        return None
+    request = requests[0]
+    slots = [{"item": item["item_id"], "member": item["member"], "title": item["title"]}
+             for item in request["items"]]
+    session.clear()
+    session.update(form="supplement", title=f"{request['programme_label']}申请（编号{request['application_id']}）补充材料")
+    begin(session, request["application_id"], slots, supplement=True)
+    return render("supplement", title=session["title"], slots=slots, note=request["note"])
 
 
 def missing(session: dict) -> list[int]:
@@ -24,11 +40,18 @@ def on_photo(session: dict, openid: str, media_id: str, inbound_id: int | None) 
     index = session["current"]
     slot = session["slots"][index]
     record = channel_media.request_download(openid, media_id, inbound_id=inbound_id)
-    document = intake.attach(session["application_id"], slot["item"], slot["member"], record.id)
+    try:
+        document = review.attach_document(session["application_id"], slot["item"], record.id, member=slot["member"])
+    except review.ReviewError as err:
+        session["ended"] = True
+        return Reply([err.message])
     session["received"][str(index)] = {"document": document.id, "media": record.id}
     left = missing(session)
     if left:
         session["current"] = left[0]
+    elif session.get("supplement"):  # review moved the application back to in_review itself
+        session["ended"] = True
+        return render("supplement_done", title=session["title"])
     return render("document_received", slot=slot, got=len(session["slots"]) - len(left),
                   total=len(session["slots"]), next=session["slots"][left[0]] if left else None)
 
@@ -50,7 +73,7 @@ def submit(session: dict) -> Reply | None:
     """Submit when nothing is missing; otherwise list everything still missing, at once."""
     if missing(session):
         return status(session, hint="材料还没有齐。")
-    application = intake.submit(session["application_id"])
+    application = review.submit(session["application_id"])
     return render("submitted", application=application, title=session["title"])
 
 
@@ -77,7 +100,7 @@ def after_download(media_file_id: int) -> None:
     with sessions.turn(record.openid):
         session = sessions.load(record.openid)
         index = _slot_of(session, document.id)
-        intake.detach(document.id)
+        review.intake.detach(document.id)
         if session is None or index is None:
             return
         session["received"].pop(str(index), None)

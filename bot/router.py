@@ -12,7 +12,9 @@ import forms
 from channels import media, outbound
 from channels.inbound import InboundEvent
 
-from . import conversation, documents, escalate, intake, intents
+import review
+
+from . import conversation, documents, escalate, intents
 from . import session as sessions
 from . import verdict as verdicts
 from .reply import Reply, render
@@ -34,10 +36,10 @@ def handle(event: InboundEvent) -> Reply | None:
     with sessions.turn(event.openid):
         session = sessions.load(event.openid) or {}
         reply = converse(event, session)
-        if session.get("form"):
-            sessions.save(event.openid, session)
-        elif session.get("ended"):
+        if session.get("ended"):
             sessions.clear(event.openid)
+        elif session.get("form"):
+            sessions.save(event.openid, session)
         return reply
 
 
@@ -68,7 +70,9 @@ def converse(event: InboundEvent, session: dict) -> Reply:
     if command == "cancel":
         return cancel(session)
     if command == "restart":
-        return conversation.start(session, session["form"]) if session.get("form") else render("help", title=None)
+        if session.get("form") in {f.id for f in forms.all_forms()}:
+            return conversation.start(session, session["form"])
+        return render("help", title=None)
 
     if not session.get("form"):
         return idle(event, session, text)
@@ -98,6 +102,12 @@ def on_click(event: InboundEvent, session: dict) -> Reply:
 
 
 def idle(event: InboundEvent, session: dict, text: str | None) -> Reply:
+    if event.kind == "image" or (text and intents.command(text) == "submit") or (text and "补充" in text):
+        reopened = documents.reopen(session, event.openid)
+        if reopened is not None:
+            if event.kind == "image":  # the photo they just sent is the first of the requested items
+                return documents.on_photo(session, event.openid, event.media_id, event.inbound_id)
+            return reopened
     expired = sessions.expired_title(event.openid)
     if text and intents.urgent(text):
         return escalate.to_staff(event, session, "urgent")
@@ -184,10 +194,9 @@ def in_form(event: InboundEvent, session: dict, text: str | None, command: str |
 def in_documents(event: InboundEvent, session: dict, text: str | None, command: str | None) -> Reply:
     if event.kind == "image" and event.media_id:
         return documents.on_photo(session, event.openid, event.media_id, event.inbound_id)
-    if command == "submit":
+    if command == "submit" and not session.get("supplement"):
         reply = documents.submit(session)
         if not documents.missing(session):
-            session.clear()
             session["ended"] = True
         return reply
     said = intents.normalise(text or "")
@@ -200,7 +209,7 @@ def finish(event: InboundEvent, session: dict) -> Reply:
     """Confirmed: the rules' verdict, and for an application the whole checklist at once."""
     form_id, answers = session["form"], session["answers"]
     if form_id == "xiansuo":
-        intake.report_clue(event.openid, answers)
+        review.intake.report_clue(event.openid, answers)
         session["stage"] = "done"
         return render("clue_received", urgent=answers.get("urgency") == "urgent")
     verdict = verdicts.assess(form_id, answers)
@@ -211,7 +220,7 @@ def finish(event: InboundEvent, session: dict) -> Reply:
         return verdicts.message(form_id, verdict, None, [])
     labels = ["您本人"] + [f"第{i + 1}位家庭成员" for i in range(1, len(answers.get("members") or []))]
     checklist = verdicts.slots(verdict, labels)
-    application = intake.open_draft(event.openid, form_id, programme, answers,
+    application = review.intake.open_draft(event.openid, form_id, programme, answers,
                                     verdicts.situation(form_id, answers), verdict, checklist)
     documents.begin(session, application.id, checklist)
     return verdicts.message(form_id, verdict, programme, checklist)

@@ -68,10 +68,14 @@ def attach_document(application_id: int, item_id: str, media_file_id: int,
     media = Session.get(MediaFile, media_file_id)
     if media is None or media.openid != app.openid:
         raise ReviewError("没有找到这张照片，请重新发送。")
-    if app.state == "draft":
-        document = ApplicationDocument(application_id=app.id, item_id=item_id, member=member,
-                                       media_file_id=media.id, state="received")
-        Session.add(document)
+    if app.state == "draft":  # a new photo for the same item and member replaces the old one
+        document = Session.scalar(select(ApplicationDocument).where(
+            ApplicationDocument.application_id == app.id, ApplicationDocument.item_id == item_id,
+            ApplicationDocument.member.is_(None) if member is None else ApplicationDocument.member == member))
+        if document is None:
+            document = ApplicationDocument(application_id=app.id, item_id=item_id, member=member)
+            Session.add(document)
+        document.media_file_id, document.state = media.id, "received"
         Session.commit()
         return document
     if app.state != "need_documents":

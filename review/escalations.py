@@ -25,6 +25,13 @@ def escalate_from_chat(openid: str, kind: str, reason: str | None, transcript: l
     resident's household; without any it waits for the city's admins."""
     if kind not in CHAT_KINDS:
         raise ValueError(f"kind must be one of {CHAT_KINDS}")
+    open_case = Session.scalar(select(Escalation).where(Escalation.openid == openid, Escalation.state == "open"))
+    if open_case is not None:  # one open case per resident: bring it up to date
+        open_case.transcript = list(transcript or [])
+        if kind == "urgent":
+            open_case.kind, open_case.reason = "urgent", reason
+        Session.commit()
+        return open_case
     app = None
     if application_id is not None:
         app = Session.get(Application, application_id)

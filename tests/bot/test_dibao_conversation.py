@@ -44,7 +44,7 @@ def test_worked_example_from_menu_to_submission(chat):
     assert Session.scalar(select(func.count(ApplicationDocument.id))) == total
     assert [t.to_state for t in application.transitions] == ["draft", "submitted"]
 
-    assert f"编号{application.id} 低保：" in chat.say("进度")
+    assert f"（编号{application.id}）：已提交" in chat.say("进度")
 
 
 def test_personal_data_is_not_stored_in_clear(chat):

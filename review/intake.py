@@ -1,4 +1,4 @@
-"""Intake from the chat: the household record, the draft application and its documents.
+"""Intake from the chat (what the resident tells us before submitting): the household record, the draft application and its documents.
 
 One household record per family (notice 四㈢): an applicant already known by identity number
 brings their household along, and every programme shares it.
@@ -10,8 +10,7 @@ from datetime import date
 from sqlalchemy import select
 
 from models import (Application, ApplicationDocument, Clue, Household, Member, Resident, Session,
-                    Transition, pii, utcnow)
-from tasks.queues import enqueue
+                    Transition, pii)
 
 
 # Personal fields live in encrypted columns only, never in the answers kept as JSON.
@@ -69,37 +68,12 @@ def _household(openid: str, answers: dict) -> Household:
     return household
 
 
-def attach(application_id: int, item_id: str, member: int | None, media_file_id: int) -> ApplicationDocument:
-    """A photo for one checklist item; a new photo for the same item and member replaces the old."""
-    existing = Session.scalar(select(ApplicationDocument).where(
-        ApplicationDocument.application_id == application_id, ApplicationDocument.item_id == item_id,
-        ApplicationDocument.member.is_(None) if member is None else ApplicationDocument.member == member))
-    if existing is None:
-        existing = ApplicationDocument(application_id=application_id, item_id=item_id, member=member)
-        Session.add(existing)
-    existing.media_file_id = media_file_id
-    existing.state = "received"
-    Session.commit()
-    return existing
-
-
 def detach(document_id: int) -> None:
+    """A photo that cannot count (unreadable, or the same as another): the slot is empty again."""
     document = Session.get(ApplicationDocument, document_id)
     if document is not None:
         Session.delete(document)
         Session.commit()
-
-
-def submit(application_id: int) -> Application:
-    """The resident's act of submitting; routing to a team happens in the review queue."""
-    application = Session.get(Application, application_id)
-    application.state = "submitted"
-    application.submitted_at = utcnow()
-    application.transitions.append(Transition(from_state="draft", to_state="submitted", actor="resident",
-                                              reason="材料齐全，提交申请"))
-    Session.commit()
-    enqueue("tasks.review.route", application.id)
-    return application
 
 
 def report_clue(openid: str, answers: dict) -> Clue:
