@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,20 @@ class InboundEvent:
     inbound_id: int | None = None
 
 
+_INBOUND = InboundMessage.__table__
+_RESIDENTS = Resident.__table__
+# Built once: constructing statements per message cost more than executing them.
+_INSERT_INBOUND = insert(_INBOUND).returning(_INBOUND.c.id)
+_TOUCH_RESIDENT = (update(_RESIDENTS).where(_RESIDENTS.c.openid == bindparam("who"))
+                   .values(last_inbound_at=bindparam("now")))
+_FINISH = (update(_INBOUND).where(_INBOUND.c.id == bindparam("inbound_id"))
+           .values(reply=bindparam("body"), state=bindparam("new_state"), handled_at=bindparam("now")))
+_ADD_RESIDENT = {
+    "sqlite": sqlite_insert(_RESIDENTS).on_conflict_do_nothing(index_elements=["openid"]),
+    "postgresql": pg_insert(_RESIDENTS).on_conflict_do_nothing(index_elements=["openid"]),
+}
+
+
 def store(event: InboundEvent) -> bool:
     """Insert the message; False when it was delivered before (a retry).
 
@@ -46,24 +60,18 @@ def store(event: InboundEvent) -> bool:
     the 48-hour customer-service window.
     """
     now = utcnow()
-    insert = sqlite_insert if Session.get_bind().dialect.name == "sqlite" else pg_insert
-    # Core statements, not ORM units of work: this runs for every message on the hot path.
+    conn = Session.connection()
     try:
-        inbound_id = Session.execute(
-            insert(InboundMessage).values(
-                dedupe_key=event.dedupe_key, channel=event.channel, openid=event.openid,
-                msg_type=event.kind, event=event.event, payload=event.raw, received_at=now,
-                state="received",
-            ).returning(InboundMessage.id)
-        ).scalar_one()
+        inbound_id = conn.execute(_INSERT_INBOUND, {
+            "dedupe_key": event.dedupe_key, "channel": event.channel, "openid": event.openid,
+            "msg_type": event.kind, "event": event.event, "payload": event.raw, "received_at": now,
+            "state": "received"}).scalar_one()
     except IntegrityError:
         Session.rollback()
         return False
-    Session.execute(insert(Resident).values(openid=event.openid, subscribed=True, created_at=now)
-                    .on_conflict_do_nothing(index_elements=["openid"]))
+    conn.execute(_ADD_RESIDENT[conn.dialect.name], {"openid": event.openid, "subscribed": True, "created_at": now})
     if event.event != "unsubscribe":
-        Session.execute(update(Resident).where(Resident.openid == event.openid)
-                        .values(last_inbound_at=now))
+        conn.execute(_TOUCH_RESIDENT, {"who": event.openid, "now": now})
     try:
         Session.commit()
     except IntegrityError:  # the same message committed by a concurrent delivery first
@@ -80,8 +88,8 @@ def _reply_key(dedupe_key: str) -> str:
 def finish(event: InboundEvent, body: str, state: str = "handled") -> None:
     """Keep the reply so that every redelivery gets exactly the same body."""
     kv.client().set(_reply_key(event.dedupe_key), body, ex=REPLY_TTL_S)
-    Session.execute(update(InboundMessage).where(InboundMessage.id == event.inbound_id)
-                    .values(reply=body, state=state, handled_at=utcnow()))
+    Session.connection().execute(_FINISH, {"inbound_id": event.inbound_id, "body": body, "new_state": state,
+                                           "now": utcnow()})
     Session.commit()
 
 
