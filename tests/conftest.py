@@ -129,11 +129,18 @@ def fake_wechat(app):
 
 
 def run_jobs(app) -> None:
-    """Run every queued job in this process, as a burst worker would."""
+    """Run every queued job in this process, as a burst worker would; then read afresh."""
+    from models import Session
     from tasks import worker
 
     with app.app_context():
         worker.run(burst=True)
+    Session.remove()
+
+
+@pytest.fixture
+def run_worker(app):
+    return lambda: run_jobs(app)
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -166,6 +173,14 @@ def page(browser):
     context.close()
 
 
-def screenshot(page, name: str) -> None:
+@pytest.fixture
+def screenshot():
+    """Save a page's screenshot under test-artifacts/screenshots/ (gitignored) for review."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def take(page, name: str):
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

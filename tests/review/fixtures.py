@@ -1,5 +1,5 @@
-"""Fixtures and builders shared by tests/review and tests/staff: applications in any state,
-staff of each role, stored photos, the fake WeChat server and an in-process worker."""
+"""Builders shared by tests/review and tests/staff: applications in any state, staff of each
+role, stored photos, and what the resident's phone shows."""
 from __future__ import annotations
 
 import hashlib
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import policy
 from models import Application, MediaFile, Session, StaffUser, Transition, utcnow
 
 PASSWORD = "a-long-test-password"
@@ -24,30 +25,6 @@ SITUATION = {"hukou_xiamen": True, "members": [{"age": 40, "sex": "female", "mon
                                                {"age": 10, "sex": "male", "student_stage": "primary"}]}
 
 _hashes: dict[str, str] = {}
-
-
-def contract_assess(situation: dict) -> dict:
-    """policy.assess as its contract describes it, for a branch without the rules: 低保 by
-    income per head against a standard of 800."""
-    members = situation["members"]
-    per_capita = sum(m.get("monthly_income", 0) for m in members) / len(members)
-    eligible = situation.get("hukou_xiamen", False) and per_capita < 800
-    return {
-        "programmes": {"dibao": {"eligible": eligible, "standard": 800,
-                                 "monthly_benefit": round((800 - per_capita) * len(members), 2) if eligible else 0.0}},
-        "explanation": [f"人均收入{per_capita:.2f}元，低保标准800元。"],
-        "documents": [{"id": "id_card", "title": "身份证", "count": 1, "members": [0]}],
-        "rules_version": "contract-stub",
-    }
-
-
-@pytest.fixture(autouse=True)
-def rules_available(monkeypatch):
-    """The real rules when this branch has them; the contract stub otherwise."""
-    import policy
-
-    if not hasattr(policy, "assess"):
-        monkeypatch.setattr(policy, "assess", contract_assess, raising=False)
 
 
 def make_staff(username: str = "reviewer1", role: str = "reviewer", district: str = "思明区",
@@ -79,7 +56,7 @@ def make_application(state: str = "draft", openid: str = "o-resident", district:
 
         app.submitted_at = utcnow() - timedelta(days=days_ago)
         app.deadline_at = routing.deadline_for(app.submitted_at)
-        app.verdict = app.verdict or contract_assess(app.situation)
+        app.verdict = app.verdict or policy.assess(app.situation)
         app.transitions = [Transition(from_state="draft", to_state="submitted", actor="resident")]
         if state != "submitted":
             app.transitions.append(Transition(from_state="submitted", to_state=state, actor="system"))
@@ -113,32 +90,6 @@ def pending_photo(openid: str = "o-resident") -> MediaFile:
     Session.add(media)
     Session.commit()
     return media
-
-
-@pytest.fixture
-def wx(app):
-    """The fake WeChat API server, with the app pointed at it."""
-    from fakewechat import FakeWeChat
-
-    fake = FakeWeChat("wx_test_app", "test-secret").start()
-    saved = app.config["WECHAT_API_BASE_URL"]
-    app.config["WECHAT_API_BASE_URL"] = fake.url
-    yield fake
-    app.config["WECHAT_API_BASE_URL"] = saved
-    fake.stop()
-
-
-@pytest.fixture
-def run_worker(app):
-    """Run every queued job (deliveries to the fake WeChat) in this process."""
-    from tasks import worker
-
-    def run():
-        with app.app_context():
-            worker.run(burst=True)
-        Session.remove()
-
-    return run
 
 
 def reload(model, id_):

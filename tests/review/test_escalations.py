@@ -72,10 +72,10 @@ def test_staff_escalation_needs_a_reason_and_an_open_application(app):
         escalations.escalate(make_application("approved", openid="o-2").id, reviewer, "复查")
 
 
-def test_a_reply_reaches_the_resident(app, wx, run_worker):
+def test_a_reply_reaches_the_resident(app, fake_wechat, run_worker):
     caseworker = make_staff("street", role="caseworker", street="鹭江街道")
     case = review.escalate_from_chat("o-resident", "human", "想问问", [])
     escalations.message_resident(case, caseworker, "您好，我是鹭江街道的小林，明天上午给您打电话。")
     run_worker()
-    assert texts(wx) == ["您好，我是鹭江街道的小林，明天上午给您打电话。"]
+    assert texts(fake_wechat) == ["您好，我是鹭江街道的小林，明天上午给您打电话。"]
     assert reload(Escalation, case.id).first_response_at is not None

@@ -100,7 +100,7 @@ def test_a_refused_action_explains_itself(app, client):
     assert "不能批准。只有“审核中”的申请才能作出决定。" in page
 
 
-def test_request_two_documents_sends_one_message_listing_both(app, client, wx, run_worker):
+def test_request_two_documents_sends_one_message_listing_both(app, client, fake_wechat, run_worker):
     make_staff("lin")
     application = make_application("in_review")
     log_in(client, "lin")
@@ -108,12 +108,12 @@ def test_request_two_documents_sends_one_message_listing_both(app, client, wx, r
                            data={"items": ["hukou_book", "income_proof:0"], "note": "请拍清楚"}, follow_redirects=True)
     assert "已通知居民补充材料" in response.get_data(as_text=True)
     run_worker()
-    [message] = texts(wx)
+    [message] = texts(fake_wechat)
     assert "下面2份材料" in message and "1. 户口簿" in message and "2. 收入证明（申请人本人）" in message
     assert _actions() == ["request_documents", "view_pii"]  # the page shown after it
 
 
-def test_approve_writes_the_audit_and_tells_the_resident(app, client, wx, run_worker):
+def test_approve_writes_the_audit_and_tells_the_resident(app, client, fake_wechat, run_worker):
     reviewer = make_staff("lin")
     application = make_application("in_review")
     log_in(client, "lin")
@@ -121,17 +121,17 @@ def test_approve_writes_the_audit_and_tells_the_resident(app, client, wx, run_wo
     entry = Session.scalar(select(AuditEntry).where(AuditEntry.action == "approve"))
     assert (entry.staff_id, entry.object_id, entry.detail) == (reviewer.id, application.id, {"amount": "710.00"})
     run_worker()
-    assert "核定金额710.00元" in texts(wx)[0]
+    assert "核定金额710.00元" in texts(fake_wechat)[0]
 
 
-def test_reject_from_the_page(app, client, wx, run_worker):
+def test_reject_from_the_page(app, client, fake_wechat, run_worker):
     make_staff("lin")
     application = make_application("in_review")
     log_in(client, "lin")
     client.post(f"/staff/applications/{application.id}/reject", data={"reason": "家庭财产超过标准。"})
     assert reload(Application, application.id).state == "rejected"
     run_worker()
-    assert "原因：家庭财产超过标准。" in texts(wx)[0]
+    assert "原因：家庭财产超过标准。" in texts(fake_wechat)[0]
 
 
 def test_documents_are_served_only_when_stored_and_each_view_is_audited(app, client):

@@ -9,7 +9,7 @@ from tests.review.fixtures import make_application, make_staff, reload, store_ph
 pytestmark = pytest.mark.browser
 
 
-def test_review_an_application_from_queue_to_approval(app, live_server, browser, screenshot, csrf, wx,
+def test_review_an_application_from_queue_to_approval(app, live_server, browser, screenshot, csrf, fake_wechat,
                                                       run_worker):
     make_staff("lin")
     draft = make_application("draft")
@@ -45,7 +45,7 @@ def test_review_an_application_from_queue_to_approval(app, live_server, browser,
     assert "待补充材料" in page.inner_text("h1")
     screenshot(page, "04-documents-requested")
     run_worker()
-    submitted, claimed, request = texts(wx)  # the two documents in ONE message
+    submitted, claimed, request = texts(fake_wechat)  # the two documents in ONE message
     assert "户口簿" in request and "身份证（第2位家庭成员）" in request
 
     # The resident sends the two photos in the chat.
@@ -63,7 +63,7 @@ def test_review_an_application_from_queue_to_approval(app, live_server, browser,
     approved = reload(Application, draft.id)
     assert approved.state == "approved" and float(approved.decision_amount) == 1600.0
     run_worker()
-    assert "核定金额1600.00元" in texts(wx)[-1]
+    assert "核定金额1600.00元" in texts(fake_wechat)[-1]
 
 
 def test_photos_show_in_the_page(app, live_server, browser, screenshot):

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from models import MediaFile, Session
-from tests.conftest import run_jobs, screenshot
+from tests.conftest import run_jobs
 
 pytestmark = pytest.mark.browser
 
@@ -13,7 +13,7 @@ PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 
 
-def test_newcomer_chats_in_the_simulator(app, live_server, fake_wechat, page, tmp_path):
+def test_newcomer_chats_in_the_simulator(app, live_server, fake_wechat, page, tmp_path, screenshot):
     page.goto(f"{live_server.url}/simulator")
     page.get_by_role("button", name="关注公众号").click()
     page.get_by_text("欢迎关注「一趟」").wait_for()

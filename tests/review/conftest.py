@@ -1,1 +1,0 @@
-from tests.review.fixtures import rules_available, run_worker, wx  # noqa: F401  (fixtures)
