@@ -221,6 +221,6 @@ def finish(event: InboundEvent, session: dict) -> Reply:
     labels = ["您本人"] + [f"第{i + 1}位家庭成员" for i in range(1, len(answers.get("members") or []))]
     checklist = verdicts.slots(verdict, labels)
     application = review.intake.open_draft(event.openid, form_id, programme, answers,
-                                    verdicts.situation(form_id, answers), verdict, checklist)
+                                           verdicts.situation(form_id, answers), verdict, verdict["documents"])
     documents.begin(session, application.id, checklist)
     return verdicts.message(form_id, verdict, programme, checklist)
