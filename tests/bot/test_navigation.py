@@ -141,3 +141,29 @@ def test_help_and_keywords(chat):
     assert "农村危房改造" in chat.say("我家房子漏雨")
     chat.say("取消")
     assert "最低生活保障" in chat.say("想申请困难补助")
+
+
+def test_human_opens_a_case_with_the_conversation_so_far(chat):
+    from models import Escalation, Session
+    from sqlalchemy import select
+
+    start_household(chat)
+    reply = chat.say("人工")
+    assert "已为您转给工作人员" in reply and "12345" in reply
+    case = Session.scalar(select(Escalation))
+    assert case.kind == "human" and case.state == "open"
+    said = [entry["text"] for entry in case.transcript]
+    assert "2" in said and "人工" in said  # the member count typed before, and the request
+    assert chat.question().path == ("members", 0, "age")  # the application waits where it was
+
+
+def test_words_of_urgency_escalate_at_once(chat):
+    from models import Escalation, Session
+    from sqlalchemy import func, select
+
+    reply = chat.say("家里断粮了，没钱吃饭")
+    assert "比较紧急" in reply and "12345" in reply
+    case = Session.scalar(select(Escalation))
+    assert case.kind == "urgent" and "断粮" in case.reason
+    chat.say("人工")  # asking again adds to the same case
+    assert Session.scalar(select(func.count(Escalation.id))) == 1
