@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
+import policy
 from models import DISTRICTS, Application, Session, kv, utcnow
 
 from . import labels
@@ -20,13 +21,6 @@ from .errors import ReviewError
 
 # Xiamen has kept UTC+8 without daylight saving since 1991: no tz database needed.
 CST = timezone(timedelta(hours=8), "CST")
-
-# 审核确认时限 (working days to a decision): the value in force on the submission date is
-# the newest entry not after it. Dated and referenced; the national rule (30 working days,
-# extendable by 15) still awaits verification.
-DECISION_WORKING_DAYS = (
-    (date(2017, 7, 1), 30, "国家社会救助审核确认规定（待核实）"),
-)
 
 OPEN_STATES = ("submitted", "in_review", "need_documents")
 REPORT_KEY = "review:overdue-report:{district}"
@@ -39,9 +33,11 @@ def local_date(moment: datetime) -> date:
 
 
 def working_days_in_force(on: date) -> int:
-    for since, days, _reference in sorted(DECISION_WORKING_DAYS, reverse=True):
-        if since <= on:
-            return days
+    """审核确认时限: the dated rule parameter in force on the submission date (one place for
+    the chat's promise, the explanation and the reviewers' deadline)."""
+    for row in policy.parameters_in_force(on.isoformat()):
+        if row["name"] == "process.deadlines.decision_working_days":
+            return int(row["value"])
     raise LookupError(f"no decision deadline in force on {on}")
 
 

@@ -26,12 +26,11 @@ def test_deadline_is_the_end_of_the_last_working_day_in_xiamen():
     assert deadline == datetime(2026, 4, 17, 15, 59, 59)  # 23:59:59 in Xiamen
 
 
-def test_the_value_in_force_on_the_submission_date_applies(monkeypatch):
-    monkeypatch.setattr(routing, "DECISION_WORKING_DAYS", (
-        (date(2017, 7, 1), 30, "old"), (date(2026, 1, 1), 20, "new")))
-    assert routing.working_days_in_force(date(2025, 12, 31)) == 30
-    assert routing.working_days_in_force(date(2026, 1, 1)) == 20
-    assert routing.deadline_for(datetime(2026, 3, 2, 2, 0)) == datetime(2026, 3, 30, 15, 59, 59)
+def test_the_rules_parameter_in_force_on_the_submission_date_applies():
+    # policy/parameters/process/deadlines.yaml: 30 working days from 2017-07-01 (the rules' start)
+    assert routing.working_days_in_force(date(2019, 8, 15)) == 30
+    # Monday 2 March 2026, 10:00 in Xiamen: 30 working days later is Monday 13 April.
+    assert routing.deadline_for(datetime(2026, 3, 2, 2, 0)) == datetime(2026, 4, 13, 15, 59, 59)
     with pytest.raises(LookupError):
         routing.working_days_in_force(date(2017, 6, 30))
 
