@@ -6,6 +6,9 @@ session, so the message is recorded in the same transaction as the change it rep
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from channels import outbound
 from models import Application, OutboundMessage, Session, utcnow
@@ -48,54 +51,44 @@ def staff_reply(openid: str, text: str) -> OutboundMessage:
         "工作人员回复了您的求助", "人工服务", "已回复", "请进入公众号查看工作人员的回复。"))
 
 
-def _name(app: Application) -> str:
-    return f"您的{labels.programme(app.programme)}申请（编号{app.id}）"
+_env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates" / "notify"),
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def _notify(app: Application, event: str, state: str, **context) -> OutboundMessage | None:
+    """Render `templates/notify/EVENT.txt`: the message, then after `---` the template remark."""
+    name = f"您的{labels.programme(app.programme)}申请（编号{app.id}）"
+    text, remark = _env.get_template(f"{event}.txt").render(name=name, **context).split("\n---\n")
+    return _send(app, text.strip(), labels.state(state), remark.strip())
 
 
 def submitted(app: Application) -> OutboundMessage | None:
-    due = _day(app.deadline_at)
-    return _send(app, f"{_name(app)}已经提交，工作人员会在{due}前办结。需要补充材料时我们会一次告诉您要补哪些。"
-                      "随时回复“进度”可以查看办理情况。",
-                 labels.state("submitted"), f"最迟{due}前办结。回复“进度”查看办理情况。")
+    return _notify(app, "submitted", "submitted", due=_day(app.deadline_at))
 
 
 def review_started(app: Application) -> OutboundMessage | None:
-    return _send(app, f"{_name(app)}已经由工作人员开始审核。", labels.state("in_review"),
-                 "工作人员正在审核，请耐心等候。")
+    return _notify(app, "review_started", "in_review")
 
 
 def documents_requested(app: Application, items: list[dict], note: str | None) -> OutboundMessage | None:
     """ONE message with the whole list, never one item at a time (「最多跑一趟」)."""
-    lines = [f"{_name(app)}还需要补充下面{len(items)}份材料："]
-    lines += [f"{i}. {describe(item)}" for i, item in enumerate(items, 1)]
-    if note:
-        lines.append(f"工作人员说明：{note}")
-    lines.append("请直接在这里按提示逐项拍照发送，补齐后会继续审核。")
-    titles = "、".join(describe(item) for item in items)
-    return _send(app, "\n".join(lines), labels.state("need_documents"),
-                 f"需补充：{titles}。请进入公众号按提示发送。")
+    return _notify(app, "documents_requested", "need_documents", items=[describe(i) for i in items], note=note)
 
 
 def documents_complete(app: Application) -> OutboundMessage | None:
-    return _send(app, f"您补充的材料已经收齐，{_name(app)}继续审核。", labels.state("in_review"),
-                 "材料已收齐，继续审核。")
+    return _notify(app, "documents_complete", "in_review")
 
 
 def approved(app: Application) -> OutboundMessage | None:
-    amount = f"核定金额{app.decision_amount:.2f}元。" if app.decision_amount is not None else ""
-    return _send(app, f"{_name(app)}已经批准。{amount}有疑问可以回复“人工”联系工作人员。",
-                 labels.state("approved"), amount or "申请已批准。")
+    return _notify(app, "approved", "approved", amount=app.decision_amount)
 
 
 def rejected(app: Application) -> OutboundMessage | None:
-    return _send(app, f"很抱歉，{_name(app)}没有获得批准。\n原因：{app.decision_reason}\n"
-                      "如有疑问，可以回复“人工”联系工作人员。",
-                 labels.state("rejected"), f"原因：{app.decision_reason}")
+    return _notify(app, "rejected", "rejected", reason=app.decision_reason)
 
 
 def withdrawn(app: Application) -> OutboundMessage | None:
-    return _send(app, f"{_name(app)}已经撤回。以后需要时可以随时重新申请。", labels.state("withdrawn"),
-                 "申请已撤回。")
+    return _notify(app, "withdrawn", "withdrawn")
 
 
 def describe(item: dict) -> str:
