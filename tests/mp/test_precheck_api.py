@@ -113,3 +113,11 @@ def test_openapi_describes_precheck(client):
     spec = client.get("/api/openapi.json").get_json()
     assert "/api/mp/precheck" in spec["paths"]
     assert spec["components"]["schemas"]["Situation"]["required"] == ["members"]
+
+
+def test_json_api_needs_no_csrf_token_when_the_console_has_csrf_on(app, client):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post("/api/mp/precheck", json=WORKED_EXAMPLE).status_code == 200
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
