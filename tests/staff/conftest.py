@@ -20,3 +20,11 @@ def token(html: str) -> str:
 
 def log_in(client, username: str, password: str = PASSWORD):
     return client.post("/staff/login", data={"username": username, "password": password})
+
+
+def log_in_page(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the console's own form, as a member of staff would."""
+    page.goto(f"{base_url}/staff/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button:has-text('登录')")

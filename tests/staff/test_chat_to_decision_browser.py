@@ -9,6 +9,7 @@ from bot import session as sessions
 from models import Application, Session
 from tests.bot.conftest import WORKED_EXAMPLE_PLAN
 from tests.review.fixtures import make_staff
+from tests.staff.conftest import log_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -92,10 +93,7 @@ def test_from_the_chat_to_a_decision(app, live_server, browser, fake_wechat, run
     assert application.state == "submitted"
 
     console = browser.new_page(java_script_enabled=False)
-    console.goto(f"{live_server.url}/staff/login")
-    console.fill("#username", "lin")
-    console.fill("#password", "a-long-test-password")
-    console.click("button:has-text('登录')")
+    log_in_page(console, live_server.url, "lin")
     console.locator("tbody tr", has_text="最低生活保障（低保）").get_by_role("link", name=str(application.id)).click()
     console.click("button:has-text('认领')")
     assert console.locator(".docs img").count() == len(slots)

@@ -4,6 +4,7 @@ import pytest
 
 import review
 from models import Application, ApplicationDocument, Session
+from tests.staff.conftest import log_in_page
 from tests.review.fixtures import make_application, make_staff, reload, store_photo, texts
 
 pytestmark = pytest.mark.browser
@@ -74,10 +75,7 @@ def test_photos_show_in_the_page(app, live_server, browser, screenshot):
                                     media_file_id=store_photo(app).id, state="received"))
     Session.commit()
     page = browser.new_page()
-    page.goto(f"{live_server.url}/staff/login")
-    page.fill("#username", "lin")
-    page.fill("#password", "a-long-test-password")
-    page.click("button:has-text('登录')")
+    log_in_page(page, live_server.url, "lin")
     page.goto(f"{live_server.url}/staff/applications/{application.id}")
     width = page.locator(".docs img").evaluate("img => img.complete && img.naturalWidth")
     assert width == 240
