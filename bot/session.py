@@ -9,7 +9,7 @@ import json
 import time
 from contextlib import contextmanager
 
-from models import kv
+from models import kv, pii
 
 TTL_S = 7 * 24 * 3600
 # After this long without a message, coming back starts with "继续上次的申请？".
@@ -24,13 +24,14 @@ def _key(openid: str, what: str) -> str:
 
 def load(openid: str) -> dict | None:
     raw = kv.client().get(_key(openid, "session"))
-    return json.loads(raw) if raw else None
+    return json.loads(pii.unseal(raw.decode())) if raw else None
 
 
 def save(openid: str, session: dict) -> None:
     session["updated_at"] = time.time()
     pipe = kv.client().pipeline()
-    pipe.set(_key(openid, "session"), json.dumps(session, ensure_ascii=False), ex=TTL_S)
+    # Sealed: the answers hold identity and phone numbers, and Redis may persist to disk.
+    pipe.set(_key(openid, "session"), pii.seal(json.dumps(session, ensure_ascii=False)), ex=TTL_S)
     # Remember for longer that there was one, to say politely that it expired.
     pipe.set(_key(openid, "had"), session.get("title", ""), ex=5 * TTL_S)
     pipe.execute()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
 from .household import utcnow
-from .pii import Encrypted
+from .pii import Encrypted, EncryptedJSON
 
 
 class Escalation(Base):
@@ -21,8 +21,8 @@ class Escalation(Base):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
     district: Mapped[str | None] = mapped_column(String(20), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # human (人工) | urgent | staff
-    reason: Mapped[str | None] = mapped_column(Text)
-    transcript: Mapped[list] = mapped_column(JSON, default=list)  # the conversation so far
+    reason: Mapped[str | None] = mapped_column(Encrypted)
+    transcript: Mapped[list] = mapped_column(EncryptedJSON, default=list)  # the conversation so far
     participants: Mapped[list] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open | resolved
     resolution: Mapped[str | None] = mapped_column(Text)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import Base
 from .household import utcnow
+from .pii import EncryptedJSON
 
 
 class InboundMessage(Base):
@@ -22,7 +23,7 @@ class InboundMessage(Base):
     openid: Mapped[str] = mapped_column(String(64), index=True)
     msg_type: Mapped[str] = mapped_column(String(20))
     event: Mapped[str | None] = mapped_column(String(40))
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict] = mapped_column(EncryptedJSON)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     # received → handled | failed; `late` when the reply went out as a customer-service message.
     state: Mapped[str] = mapped_column(String(20), default="received")
@@ -42,7 +43,7 @@ class OutboundMessage(Base):
     # custom (customer-service, 48-hour window) | template | subscribe | sms | email
     kind: Mapped[str] = mapped_column(String(20))
     msg_type: Mapped[str] = mapped_column(String(20))
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict] = mapped_column(EncryptedJSON)
     # queued → sent | retrying → sent | failed | undeliverable
     state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     attempts: Mapped[int] = mapped_column(default=0)

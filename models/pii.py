@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -69,4 +70,22 @@ class Encrypted(TypeDecorator):
         return None if value is None else seal(value)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else unseal(value)
+        if value is None:
+            return None
+        # Rows written before a column was sealed (migration 0004) read as they were.
+        return unseal(value) if value.startswith("v1:") else value
+
+
+class EncryptedJSON(TypeDecorator):
+    """A JSON value stored sealed: messages residents type can hold identity numbers."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else seal(json.dumps(value, ensure_ascii=False))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return json.loads(unseal(value) if value.startswith("v1:") else value)

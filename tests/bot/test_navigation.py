@@ -78,10 +78,10 @@ def test_interrupted_conversation_resumes(chat):
     chat.say("45")
     session = chat.session()
     session["updated_at"] = time.time() - sessions.RESUME_AFTER_S - 60
-    from models import kv
+    from models import kv, pii
     import json
 
-    kv.client().set(f"bot:session:{chat.openid}", json.dumps(session, ensure_ascii=False))
+    kv.client().set(f"bot:session:{chat.openid}", pii.seal(json.dumps(session, ensure_ascii=False)))
     prompt = chat.say("你好")
     assert "继续上次的申请吗？" in prompt
     again = chat.say("1")
@@ -93,10 +93,10 @@ def test_resume_can_start_over(chat):
     start_household(chat)
     session = chat.session()
     session["updated_at"] = time.time() - sessions.RESUME_AFTER_S - 60
-    from models import kv
+    from models import kv, pii
     import json
 
-    kv.client().set(f"bot:session:{chat.openid}", json.dumps(session, ensure_ascii=False))
+    kv.client().set(f"bot:session:{chat.openid}", pii.seal(json.dumps(session, ensure_ascii=False)))
     chat.say("在吗")
     assert "您家的户口在厦门吗？" in chat.say("2")
     assert chat.session()["answers"] == {}
