@@ -1,6 +1,6 @@
 """The schedule, for RQ's cron scheduler (run exactly one, beside the workers):
 
-    rq cron tasks.cron --url "$REDIS_URL"
+    flask --app webhook cron
 
 It only enqueues; the workers (`flask --app webhook worker`) run the jobs. Cron times are the
 scheduler host's local time: set TZ=Asia/Shanghai on that host.

@@ -9,7 +9,7 @@ from models import CITY, DISTRICTS, ROLES, Session, StaffUser, hash_password, kv
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, worker, create_staff, seed_demo, dev, wechat_menu, policy_params):
+    for command in (init_db, worker, cron, create_staff, seed_demo, dev, wechat_menu, policy_params):
         app.cli.add_command(command)
 
 
@@ -33,6 +33,17 @@ def worker(burst: bool):
 
     click.echo(f"worker: Redis is {kv.where()}")
     rq_worker.run(burst=burst)
+
+
+@click.command("cron")
+def cron():
+    """RQ's cron scheduler for tasks/cron.py (run exactly one, beside the workers)."""
+    from rq.cron import CronScheduler
+
+    scheduler = CronScheduler(connection=kv.client())
+    scheduler.load_config_from_file("tasks.cron")
+    click.echo(f"cron: Redis is {kv.where()}")
+    scheduler.start()
 
 
 @click.command("create-staff")

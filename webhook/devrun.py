@@ -1,4 +1,5 @@
-"""`make run`: the fake WeChat API, one worker and the web server, stopped together."""
+"""`make run`: the fake WeChat API, one worker, the cron scheduler and the web server, stopped
+together."""
 from __future__ import annotations
 
 import signal
@@ -21,6 +22,7 @@ def run(app: Flask, port: int, fake_port: int) -> None:
         subprocess.Popen([sys.executable, "-m", "fakewechat", "--port", str(fake_port),
                           "--app-id", cfg["WECHAT_APP_ID"], "--app-secret", cfg["WECHAT_APP_SECRET"]]),
         subprocess.Popen([sys.executable, "-m", "flask", "--app", "webhook", "worker"]),
+        subprocess.Popen([sys.executable, "-m", "flask", "--app", "webhook", "cron"]),
     ]
     db_where = make_url(cfg["DATABASE_URL"]).render_as_string(hide_password=True)
     lines = [
@@ -34,7 +36,7 @@ def run(app: Flask, port: int, fake_port: int) -> None:
         f"  simulator:  http://127.0.0.1:{port}/simulator",
         f"  console:    http://127.0.0.1:{port}/staff/login   {demo.LOGIN_HINT}",
         f"  health:     http://127.0.0.1:{port}/healthz",
-        "Press Ctrl-C to stop the web server, the worker and the fake WeChat server.",
+        "Press Ctrl-C to stop the web server, the worker, the cron scheduler and the fake WeChat server.",
         "",
     ]
     print("\n".join(lines), flush=True)
