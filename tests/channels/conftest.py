@@ -1,25 +1,21 @@
-"""Fixtures for the channels: the fake WeChat API server with the test app's credentials,
-and an in-process worker that reaches it (a worker process would read the test config file,
-which cannot know the fake's port)."""
+"""Fixtures for the channels: a client of the fake WeChat API server. Queued jobs run with the
+shared in-process `run_worker` (a worker process would read the test config file, which
+cannot know the fake's port)."""
 from __future__ import annotations
 
 import os
 
 import pytest
 
-from fakewechat import FakeWeChat
-
+# The test configuration's Official Account (tests/conftest.py).
 APP_ID, APP_SECRET = "wx_test_app", "test-secret"
 
 
+
 @pytest.fixture
-def wx(app):
-    fake = FakeWeChat(APP_ID, APP_SECRET).start()
-    saved = app.config["WECHAT_API_BASE_URL"]
-    app.config["WECHAT_API_BASE_URL"] = fake.url
-    yield fake
-    app.config["WECHAT_API_BASE_URL"] = saved
-    fake.stop()
+def wx(fake_wechat):
+    """The shared fake WeChat server (tests/conftest.py), by the short name these tests use."""
+    return fake_wechat
 
 
 @pytest.fixture
@@ -29,18 +25,6 @@ def api(app, wx):
 
     with WeChatAPI.from_config(app.config, kv.client()) as client:
         yield client
-
-
-@pytest.fixture
-def run_worker(app):
-    """Run what is queued (retries included) in this process, then return."""
-    from tasks import worker
-
-    def run():
-        with app.app_context():
-            worker.run(burst=True)
-
-    return run
 
 
 def redis_url() -> str:
