@@ -6,7 +6,6 @@ import hashlib
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 
 import policy
 from models import Application, MediaFile, Session, StaffUser, Transition, utcnow

@@ -190,7 +190,7 @@ def test_reject_needs_a_reason_and_keeps_it(app):
 
 
 def test_a_change_made_meanwhile_by_someone_else_wins(app):
-    reviewer = make_staff()
+    make_staff()
     application = make_application("submitted")
     stale = Session.get(Application, application.id)
     with db.engine().begin() as conn:  # another reviewer's request, committed first
