@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 MESSAGES = {
     400: "请求的内容有误。",
@@ -12,6 +12,7 @@ MESSAGES = {
     413: "提交的内容太大了。",
     429: "操作太频繁了，请稍后再试。",
     500: "系统出了点问题，请稍后再试。",
+    503: "系统正在维护，请稍后再试。",
 }
 
 
@@ -20,6 +21,16 @@ def wants_json() -> bool:
 
 
 def init_app(app: Flask) -> None:
+    from redis.exceptions import ConnectionError as RedisDown
+    from sqlalchemy.exc import OperationalError as DatabaseDown
+
+    @app.errorhandler(DatabaseDown)
+    @app.errorhandler(RedisDown)
+    def backend_down(err):
+        # Nothing was stored: a 503 tells WeChat (and any client) to deliver again later.
+        app.logger.error("backend unavailable: %s", type(err).__name__)
+        return http_error(ServiceUnavailable())
+
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         message = MESSAGES.get(err.code or 500, err.name)

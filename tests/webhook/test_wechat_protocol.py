@@ -109,3 +109,17 @@ def test_unknown_message_type_gets_a_polite_reply(wechat, sender):
     response = wechat.post(sender.message("o-new", "miniprogrampage", {"Title": "x"}))
     assert response.status_code == 200
     assert "看不懂" in response.opened["Content"]
+
+
+def test_database_down_is_503_so_wechat_delivers_again(app, sender, tmp_path):
+    from tests.foundation.test_health import restore
+    from webhook import create_app
+
+    try:
+        down = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/no/such/dir/x.db"})
+        query, body = sender.envelope(sender.text("o-down", "你好"))
+        response = down.test_client().post("/wechat", query_string=query, data=body)
+        assert response.status_code == 503
+        assert response.get_json()["error"] == "系统正在维护，请稍后再试。"
+    finally:
+        restore(app)
