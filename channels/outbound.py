@@ -39,6 +39,18 @@ ON_FAILURE = "tasks.outbound.on_failure"
 SEND_CONCURRENCY = 8
 SEND_RATE_LIMIT_KEY = "wechat-outbound"
 
+# Template ids are issued per Official Account (公众号 → 模板消息): set in configuration.
+_templates = {"status": "yitang-status-update"}
+
+
+def configure_templates(**ids: str) -> None:
+    _templates.update({name: value for name, value in ids.items() if value})
+
+
+def template_id(name: str) -> str:
+    return _templates[name]
+
+
 # Not "failed": `rq requeue` of a failed job is an operator asking for another try.
 FINAL_STATES = ("sent", "undeliverable")
 

@@ -17,8 +17,7 @@ from . import labels
 from .routing import local_date
 
 # The Official Account's "办理进度通知" template (first, keyword1 业务, keyword2 状态,
-# keyword3 时间, remark). Template ids are issued per account in the WeChat admin console.
-STATUS_TEMPLATE_ID = "yitang-status-update"
+# keyword3 时间, remark); its id is `[wechat] status_template_id`.
 REMARK_LIMIT = 100
 
 
@@ -30,7 +29,7 @@ def _day(moment: datetime) -> str:
 def _template(first: str, subject: str, status: str, remark: str) -> dict:
     if len(remark) > REMARK_LIMIT:
         remark = remark[:REMARK_LIMIT - 1] + "…"
-    return {"template_id": STATUS_TEMPLATE_ID, "data": {
+    return {"template_id": outbound.template_id("status"), "data": {
         "first": {"value": first}, "keyword1": {"value": subject}, "keyword2": {"value": status},
         "keyword3": {"value": _day(utcnow())}, "remark": {"value": remark},
     }}

@@ -6,6 +6,7 @@ import sys
 
 from flask import Flask
 
+from channels import outbound
 from models import Session, db, kv, pii
 from tasks import queues
 
@@ -33,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     pii.configure(config["SECURITY_PII_KEY"])
     kv.configure(config["REDIS_URL"], config["APP_VAR_DIR"])
     queues.configure(config["QUEUE_RETRY_MAX"], config["QUEUE_RETRY_INTERVALS"])
+    outbound.configure_templates(status=config["WECHAT_STATUS_TEMPLATE_ID"])
     _quiet_logs(app)
 
     app.teardown_appcontext(lambda exc: Session.remove())

@@ -23,6 +23,7 @@ DEFAULTS: dict = {
     "WECHAT_ENCODING_AES_KEY": "",
     "WECHAT_API_BASE_URL": "https://api.weixin.qq.com/",
     "WECHAT_REPLY_BUDGET_S": 4.0,
+    "WECHAT_STATUS_TEMPLATE_ID": "yitang-status-update",
     "MINIPROGRAM_APP_ID": "",
     "MINIPROGRAM_APP_SECRET": "",
     "DATABASE_URL": "",

@@ -41,13 +41,23 @@ def test_rejection_reason_reaches_the_resident_word_for_word(app, fake_wechat, r
 
 
 def test_outside_the_48_hour_window_the_template_carries_it(app, fake_wechat, run_worker):
+    from channels import outbound
+    from webhook import create_app
+
     fake_wechat.close_window("o-resident")
     reviewer = make_staff()
     application = make_application("in_review")
-    lifecycle.approve(application.id, reviewer, "500")
+    # The account's own template id comes from [wechat] status_template_id.
+    create_app({"WECHAT_STATUS_TEMPLATE_ID": "TPL-account-issued-id",
+                "DATABASE_URL": app.config["DATABASE_URL"]})
+    try:
+        lifecycle.approve(application.id, reviewer, "500")
+    finally:
+        outbound.configure_templates(status=app.config["WECHAT_STATUS_TEMPLATE_ID"])
     run_worker()
     [message] = fake_wechat.messages("o-resident")
     assert message["kind"] == "template"
+    assert message["body"]["template_id"] == "TPL-account-issued-id"
     data = message["body"]["data"]
     assert data["keyword1"]["value"] == "最低生活保障（低保）" and data["keyword2"]["value"] == "已批准"
     assert "500.00" in data["remark"]["value"]
