@@ -14,37 +14,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot import conversation  # noqa: E402
-
-# The household of domain.md's worked example, as typed into the chat.
-PLAN = {
-    "hukou_xiamen": "是", "any_tekun": "否",
-    "members": [
-        {"age": "45", "sex": "男", "student": "否", "employed": "是", "monthly_income": "2500", "disabled": "否"},
-        {"age": "43", "sex": "女", "student": "否", "employed": "否", "monthly_income": "0", "disabled": "否"},
-        {"age": "15", "sex": "女", "student": "是", "student_stage": "初中", "boarding": "否",
-         "parent_disabled": "否", "disabled": "否"},
-    ],
-    "monthly_support_received": "0", "has_able_supporter": "否", "annual_medical_expense": "3600",
-    "annual_education_expense": "0", "prior_year_medical_aid": "0", "prior_year_education_aid": "0",
-    "financial_assets": "20000", "owns_vehicle": "否", "name": "陈明", "id_number": "11010519491231002X",
-    "phone": "13812345678", "district": "1", "street": "鹭江街道", "address": "思明区鹭江道1号",
-}
-
-
-def typed(question) -> str:
-    path = question.path
-    if question.is_count:
-        return str(len(PLAN[path[0]]))
-    if len(path) == 3:
-        return PLAN[path[0]][path[1]][path[2]]
-    return PLAN[path[0]]
-
+from tests.examples import WORKED_EXAMPLE_PLAN, typed  # noqa: E402
 
 def one_conversation(timings: list[float]) -> None:
     session: dict = {}
     conversation.start(session, "dibao")
     while session["stage"] == "form":
-        text = typed(conversation.current(session))
+        text = typed(conversation.current(session), WORKED_EXAMPLE_PLAN)
         start = time.perf_counter()
         conversation.answer(session, text=text)
         timings.append(time.perf_counter() - start)

@@ -5,6 +5,7 @@ from bot import conversation
 from bot import session as sessions
 from fakewechat.sender import WeChatSender
 from tests.conftest import TEST_AES_KEY, run_jobs
+from tests.examples import typed
 
 PNG_HEAD = b"\x89PNG\r\n\x1a\n"
 
@@ -57,15 +58,9 @@ class Chat:
             if session.get("stage") != "form":
                 return reply
             question = conversation.current(session)
-            path = question.path
-            if path[0] in plan and len(path) == 1 and question.is_count:
-                text = str(len(plan[path[0]]))
-            elif len(path) == 3:
-                text = plan[path[0]][path[1]].get(path[2])
-            else:
-                text = plan.get(path[0])
+            text = typed(question, plan)
             if text is None:
-                assert not question.field.required, f"the plan has no answer for {path}"
+                assert not question.field.required, f"the plan has no answer for {question.path}"
                 text = "跳过"
             if text == "<photo>":
                 reply = self.photo()
@@ -79,20 +74,3 @@ class Chat:
 @pytest.fixture
 def chat(app, client, fake_wechat):
     return Chat(app, client, fake_wechat)
-
-
-# The household of domain.md's worked example, as a resident types it.
-WORKED_EXAMPLE_PLAN = {
-    "hukou_xiamen": "是", "any_tekun": "否",
-    "members": [
-        {"age": "45", "sex": "1", "student": "否", "employed": "是", "monthly_income": "2500", "disabled": "否"},
-        {"age": "43", "sex": "女", "student": "否", "employed": "否", "monthly_income": "0", "disabled": "否"},
-        {"age": "15", "sex": "2", "student": "是", "student_stage": "初中", "boarding": "否",
-         "parent_disabled": "否", "disabled": "否"},
-    ],
-    "monthly_support_received": "0", "has_able_supporter": "否", "annual_medical_expense": "3600",
-    "annual_education_expense": "0", "prior_year_medical_aid": "0", "prior_year_education_aid": "0",
-    "financial_assets": "2万", "owns_vehicle": "否",
-    "name": "陈明", "id_number": "11010519491231002X", "phone": "13812345678", "district": "1",
-    "street": "鹭江街道", "address": "思明区鹭江道1号",
-}

@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from models import Application, ApplicationDocument, Household, Session, db
-from tests.bot.conftest import WORKED_EXAMPLE_PLAN
+from tests.examples import WORKED_EXAMPLE_PLAN
 
 
 def test_worked_example_from_menu_to_submission(chat):

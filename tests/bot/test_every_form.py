@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from models import Application, Clue, MediaFile, Session
-from tests.bot.conftest import WORKED_EXAMPLE_PLAN
+from tests.examples import WORKED_EXAMPLE_PLAN
 
 HOUSEHOLD = {k: v for k, v in WORKED_EXAMPLE_PLAN.items()}
 

@@ -2,7 +2,7 @@
 import time
 
 from bot import session as sessions
-from tests.bot.conftest import WORKED_EXAMPLE_PLAN
+from tests.examples import WORKED_EXAMPLE_PLAN
 
 
 def start_household(chat, members="2"):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot import conversation
 from bot import session as sessions
 from models import Application, Session
-from tests.bot.conftest import WORKED_EXAMPLE_PLAN
+from tests.examples import WORKED_EXAMPLE_PLAN, typed
 from tests.review.fixtures import make_staff
 from tests.staff.conftest import log_in_page
 
@@ -54,15 +54,7 @@ def answer_the_form(resident: Resident, plan: dict):
         session = sessions.load(resident.openid())
         if session.get("stage") != "form":
             return
-        question = conversation.current(session)
-        path = question.path
-        if question.is_count:
-            text = str(len(plan[path[0]]))
-        elif len(path) == 3:
-            text = plan[path[0]][path[1]][path[2]]
-        else:
-            text = plan.get(path[0]) or "跳过"
-        resident.say(text)
+        resident.say(typed(conversation.current(session), plan) or "跳过")
     raise AssertionError("the form never ended")
 
 
