@@ -1,25 +1,35 @@
 """Outbound WeChat messages. Every message is an OutboundMessage row before anything is sent,
 and every outcome ends up in that row:
 
-  queued → sent                      (sent_at set)
-         → retrying → sent | failed  (WeChat busy, over a quota, unreachable; RQ retries)
-         → undeliverable             (opted out, unsubscribed, outside the 48-hour window
+  queued → sending → sent            (sent_at set)
+                   → retrying → sending → …  (WeChat busy, over a quota, unreachable; RQ retries)
+                   → undeliverable   (opted out, unsubscribed, outside the 48-hour window
                                       with no template to fall back on)
-         → failed                    (refused for good, or out of retries; last_error says why)
+                   → failed          (refused for good, or out of retries; last_error says why)
+
+`sending` is a claim: a delivery sets it (with attempted_at) in one conditional UPDATE before
+calling WeChat, so of two jobs for one record only one sends, and a job that finds its record
+sent, or being sent, does nothing. A record left `sending` by a worker that died mid-send is
+settled once the attempt is stale (see settle_stale): presumed sent, never sent again.
+
+Each record has at most one live job, under the id `outbound-<record id>`; sweep.py queues
+again a record whose job Redis lost.
 
 Logs carry record ids and states only: no openids, no contents.
 """
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from redis import RedisError
 from rq import Callback, RateLimit
-from sqlalchemy import select
+from rq.timeouts import JobTimeoutException
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from models import OutboundMessage, Resident, Session, utcnow
-from tasks.queues import enqueue
+from models.queues import enqueue_once
 
 from .wechat_api import WeChatAPI, WeChatError
 
@@ -30,9 +40,20 @@ CUSTOM_MSGTYPES = frozenset({"text", "image", "voice", "video", "music", "news",
 OUTSIDE_WINDOW = 45015
 UNSUBSCRIBED = 43004
 
-# Named, not imported: tasks.outbound imports this module.
+# Named, not imported: channels never import tasks (tasks.outbound calls into this module).
 DELIVER_JOB = "tasks.outbound.deliver"
 ON_FAILURE = "tasks.outbound.on_failure"
+
+# RQ's job_timeout for one delivery: the token (normally read from Redis) and one send, each
+# HTTP call bounded by the client's timeouts (wechat_api.py), with room for one token renewal.
+# A worker that dies mid-send is noticed by RQ soon after this (tasks/worker.py).
+SEND_JOB_TIMEOUT = 30
+# A `sending` claim older than this belongs to no live attempt: a live worker stops a job at
+# its timeout. Until then nobody else sends the record.
+SENDING_STALE_AFTER = timedelta(seconds=SEND_JOB_TIMEOUT + 30)
+# Records a send claims: a failed one too, as `rq requeue` of its job is an operator asking
+# for another try (nothing queues a failed record by itself).
+CLAIMABLE = ("queued", "retrying", "failed")
 
 # RQ's RateLimit caps how many sends are queued or running at once across the deployment
 # (RQ has no per-second limit). Retries after a backoff re-enter the queue outside the cap.
@@ -74,14 +95,25 @@ def send(openid: str, content=None, msgtype: str = "text", template: dict | None
         return message
     Session.commit()
     try:
-        enqueue(DELIVER_JOB, message.id, queue_name="outbound", on_failure=Callback(ON_FAILURE),
-                rate_limit=RateLimit(SEND_RATE_LIMIT_KEY, SEND_CONCURRENCY))
+        queue_delivery(message.id)
     except RedisError:
-        # Not queued means never sent: say so in the record rather than leave it "queued".
-        _finish(message, "failed", reason="could not be queued (Redis unavailable)")
-        raise
+        # The record is kept `queued`: the sweep (channels/sweep.py) queues it once Redis is
+        # back. Raising here would undo nothing and lose the caller's turn.
+        log.warning("outbound %s recorded; queueing waits for Redis", message.id)
+        return message
     log.info("outbound %s queued", message.id)
     return message
+
+
+def job_id(message_id: int) -> str:
+    return f"outbound-{message_id}"
+
+
+def queue_delivery(message_id: int) -> bool:
+    """Queue the record's delivery unless a job for it is already queued or running."""
+    return enqueue_once(DELIVER_JOB, message_id, job_id=job_id(message_id), queue_name="outbound",
+                        job_timeout=SEND_JOB_TIMEOUT, on_failure=Callback(ON_FAILURE),
+                        rate_limit=RateLimit(SEND_RATE_LIMIT_KEY, SEND_CONCURRENCY)) is not None
 
 
 def _check(content, msgtype: str, template: dict | None) -> None:
@@ -105,20 +137,31 @@ def _check(content, msgtype: str, template: dict | None) -> None:
 
 def deliver(message_id: int, api: WeChatAPI) -> OutboundMessage | None:
     """Send one recorded message. Raises RetryableError (state `retrying`) when a later try
-    may succeed; every other outcome is final and recorded."""
+    may succeed; every other outcome is final and recorded. A record already sent, or being
+    sent by another attempt, is left as it is: a job can run twice (RQ retrying a job whose
+    worker died, the sweep, a manual requeue), a message is sent once."""
     message = Session.get(OutboundMessage, message_id)
     if message is None:
         log.warning("outbound %s: no such record", message_id)
         return None
-    if message.state in FINAL_STATES:
-        # A job can run twice (a worker lost mid-job, a manual requeue): never send twice.
+    if message.state == "sending":
+        settle_stale([message_id])
+        return _reload(message)
+    if message.state not in CLAIMABLE:
         return message
     if opted_out(message.openid):
         return _finish(message, "undeliverable", reason="the resident opted out of messages")
-    message.attempts += 1
-    Session.commit()  # the attempt counts even if this process dies during the call
     try:
+        # The token first (it may mean waiting for another process to fetch it): the claim
+        # then covers little more than the send itself, so a stale claim almost surely means
+        # WeChat had the request.
+        api.access_token()
+        if not _claim(message_id):
+            return _reload(message)  # another attempt claimed it first
+        message = _reload(message)
         _send(message, api)
+    except JobTimeoutException:
+        raise  # cut short mid-call: WeChat may have it; the claim is settled once stale
     except WeChatError as err:
         if err.retryable:
             _finish(message, "retrying", err)
@@ -129,7 +172,57 @@ def deliver(message_id: int, api: WeChatAPI) -> OutboundMessage | None:
             return _finish(message, "undeliverable", err,
                            "outside the 48-hour customer-service window and no template given")
         return _finish(message, "failed", err)
+    except Exception as exc:
+        # Our own failure before WeChat answered (a malformed record): release the claim so
+        # RQ's retry, or give_up after the last one, can decide.
+        Session.rollback()
+        _finish(message, "retrying", reason=f"{type(exc).__name__}: {exc}")
+        raise
     return _finish(message, "sent")
+
+
+def _claim(message_id: int) -> bool:
+    """Mark the record `sending` if nobody else has: one conditional UPDATE, so of two
+    concurrent attempts exactly one sees its row changed. The attempt counts even if this
+    process dies during the call."""
+    claimed = Session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id == message_id, OutboundMessage.state.in_(CLAIMABLE))
+        .values(state="sending", attempted_at=utcnow(), attempts=OutboundMessage.attempts + 1)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    Session.commit()
+    return claimed
+
+
+def settle_stale(message_ids: list[int] | None = None, now: datetime | None = None) -> int:
+    """Records left `sending` past SENDING_STALE_AFTER (their worker died mid-send) end `sent`,
+    presumed delivered; the number settled.
+
+    WeChat's custom and template sends take no idempotency key and cannot be asked whether a
+    message arrived. The claim is taken just before the HTTP call, so a worker that died
+    holding it almost surely died while WeChat had the request, which WeChat then delivers:
+    sending again would deliver the message twice (as a killed worker once did, 12 minutes
+    later). So the attempt is recorded as the delivery and never repeated: at most once,
+    with last_error saying it is presumed. A read timeout is different: WeChat answered
+    nothing within the client's timeout, and that send is retried."""
+    cutoff = (now or utcnow()) - SENDING_STALE_AFTER
+    stale = (OutboundMessage.state == "sending") & (OutboundMessage.attempted_at < cutoff)
+    if message_ids is not None:
+        stale &= OutboundMessage.id.in_(message_ids)
+    settled = Session.execute(
+        update(OutboundMessage).where(stale)
+        .values(state="sent", sent_at=OutboundMessage.attempted_at,
+                last_error="presumed sent: the worker stopped while WeChat had the request")
+        .execution_options(synchronize_session=False)).rowcount
+    Session.commit()
+    if settled:
+        log.warning("outbound: %s record(s) left sending by a stopped worker, presumed sent", settled)
+    return settled
+
+
+def _reload(message: OutboundMessage) -> OutboundMessage:
+    Session.refresh(message)
+    return message
 
 
 def _send(message: OutboundMessage, api: WeChatAPI) -> None:
@@ -151,7 +244,8 @@ def give_up(message_id: int, error: BaseException) -> OutboundMessage | None:
     """Out of retries (or the job crashed): the record ends `failed`, never left `retrying`."""
     Session.rollback()  # the failed job may have left the session mid-transaction
     message = Session.get(OutboundMessage, message_id)
-    if message is None or message.state in FINAL_STATES + ("failed",):
+    # `sending`: the outcome is unknown, not a failure; settle_stale decides once it is stale.
+    if message is None or message.state in FINAL_STATES + ("failed", "sending"):
         return message
     if isinstance(error, WeChatError):
         return _finish(message, "failed", error)

@@ -29,6 +29,15 @@ MEDIA_GONE = 40007
 # request can take with the default timeouts.
 LOCK_TTL_S = 30
 
+# Default HTTP timeouts (connect, read) and the wait for another process's token fetch, sized
+# under the 30-second RQ job timeout of a send or a download (channels/outbound.py, media.py):
+# a token wait, a token fetch and the call itself fit in it, so a slow WeChat ends a job with
+# a RetryableError that RQ retries rather than with the job being killed mid-call.
+HTTP_TIMEOUT = (3.05, 8.0)
+TOKEN_LOCK_WAIT_S = 8.0
+# A streamed download stops after this long in all (the read timeout bounds each read only).
+DOWNLOAD_BUDGET_S = 20.0
+
 
 class WeChatError(Exception):
     """WeChat refused a call (`errcode` set) or could not be reached (`errcode` None)."""
@@ -71,8 +80,8 @@ class WeChatAPI:
     """Calls the WeChat API at `base_url` with the access token shared through `redis`."""
 
     def __init__(self, base_url: str, app_id: str, app_secret: str, *, redis: Redis,
-                 timeout: float | tuple[float, float] = (3.05, 10.0), refresh_margin: float = 300,
-                 lock_wait: float = 20.0):
+                 timeout: float | tuple[float, float] = HTTP_TIMEOUT, refresh_margin: float = 300,
+                 lock_wait: float = TOKEN_LOCK_WAIT_S):
         self.base_url = base_url.rstrip("/") + "/"
         self.app_id = app_id
         self._secret = app_secret
@@ -191,11 +200,14 @@ class WeChatAPI:
             if int(resp.headers.get("Content-Length") or 0) > max_bytes:
                 raise MediaTooLarge(max_bytes)
             content = bytearray()
+            deadline = time.monotonic() + DOWNLOAD_BUDGET_S
             try:
                 for chunk in resp.iter_content(64 * 1024):
                     content += chunk
                     if len(content) > max_bytes:
                         raise MediaTooLarge(max_bytes)
+                    if time.monotonic() > deadline:
+                        raise RetryableError(None, "media download took too long")
             except requests.RequestException:
                 raise RetryableError(None, "connection lost while downloading media") from None
         # Errors come back as JSON (labelled text/plain by the real API).

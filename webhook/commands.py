@@ -9,7 +9,7 @@ from models import CITY, DISTRICTS, ROLES, Session, StaffUser, hash_password, kv
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, worker, cron, create_staff, seed_demo, dev, wechat_menu, policy_params):
+    for command in (init_db, worker, scheduler, cron, create_staff, seed_demo, dev, wechat_menu, policy_params):
         app.cli.add_command(command)
 
 
@@ -28,11 +28,20 @@ def init_db():
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Run what is queued, then exit.")
 def worker(burst: bool):
-    """An RQ worker on every queue (default, outbound, batch)."""
+    """An RQ worker on every queue (default, outbound, batch); run several."""
     from tasks import worker as rq_worker
 
     click.echo(f"worker: Redis is {kv.where()}")
     rq_worker.run(burst=burst)
+
+
+@click.command("scheduler")
+def scheduler():
+    """RQ's scheduler: moves retries whose backoff has elapsed back onto their queues."""
+    from tasks import worker as rq_worker
+
+    click.echo(f"scheduler: Redis is {kv.where()}")
+    rq_worker.run_scheduler()
 
 
 @click.command("cron")
@@ -81,7 +90,7 @@ def seed_demo():
 @click.option("--port", default=5000, show_default=True)
 @click.option("--fake-port", default=5001, show_default=True)
 def dev(port: int, fake_port: int):
-    """What `make run` starts: fake WeChat API, one worker and the web server."""
+    """What `make run` starts: fake WeChat API, a worker, the schedulers and the web server."""
     from . import devrun
 
     devrun.run(current_app._get_current_object(), port=port, fake_port=fake_port)

@@ -1,5 +1,6 @@
-"""`make run`: the fake WeChat API, one worker, the cron scheduler and the web server, stopped
-together."""
+"""`make run`: the fake WeChat API, one worker, the retry scheduler, the cron scheduler and the
+web server, stopped together. Each runs in a process of its own, as in a deployment: a worker
+that dies takes no scheduler with it."""
 from __future__ import annotations
 
 import signal
@@ -8,7 +9,7 @@ import sys
 
 from flask import Flask
 from sqlalchemy.engine import make_url
-from werkzeug.serving import run_simple
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from models import kv
 
@@ -22,6 +23,7 @@ def run(app: Flask, port: int, fake_port: int) -> None:
         subprocess.Popen([sys.executable, "-m", "fakewechat", "--port", str(fake_port),
                           "--app-id", cfg["WECHAT_APP_ID"], "--app-secret", cfg["WECHAT_APP_SECRET"]]),
         subprocess.Popen([sys.executable, "-m", "flask", "--app", "webhook", "worker"]),
+        subprocess.Popen([sys.executable, "-m", "flask", "--app", "webhook", "scheduler"]),
         subprocess.Popen([sys.executable, "-m", "flask", "--app", "webhook", "cron"]),
     ]
     db_where = make_url(cfg["DATABASE_URL"]).render_as_string(hide_password=True)
@@ -36,14 +38,14 @@ def run(app: Flask, port: int, fake_port: int) -> None:
         f"  simulator:  http://127.0.0.1:{port}/simulator",
         f"  console:    http://127.0.0.1:{port}/staff/login   {demo.LOGIN_HINT}",
         f"  health:     http://127.0.0.1:{port}/healthz",
-        "Press Ctrl-C to stop the web server, the worker, the cron scheduler and the fake WeChat server.",
+        "Press Ctrl-C to stop the web server, the worker, the schedulers and the fake WeChat server.",
         "",
     ]
     print("\n".join(lines), flush=True)
     # SIGTERM (e.g. from a process manager) stops everything the same way as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
-        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
+        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False, request_handler=_QuietHandler)
     except KeyboardInterrupt:
         pass
     finally:
@@ -56,3 +58,10 @@ def run(app: Flask, port: int, fake_port: int) -> None:
             except subprocess.TimeoutExpired:
                 child.kill()
         print("yitang stopped.", flush=True)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No server or Python version in the `Server` header: it only helps an attacker."""
+
+    def version_string(self) -> str:
+        return "yitang"

@@ -43,3 +43,12 @@ def reload(model, id_):
 
     Session.remove()
     return Session.get(model, id_)
+
+
+@pytest.fixture
+def uploads(app, tmp_path):
+    """Each test stores into its own var/ so files from other tests cannot look like duplicates."""
+    saved = app.config["APP_VAR_DIR"]
+    app.config["APP_VAR_DIR"] = str(tmp_path)
+    yield tmp_path / "uploads"
+    app.config["APP_VAR_DIR"] = saved

@@ -14,15 +14,6 @@ OPENID = "o_resident_1"
 MEDIA_GET = "cgi-bin/media/get"
 
 
-@pytest.fixture
-def uploads(app, tmp_path):
-    """Each test stores into its own var/ so files from other tests cannot look like duplicates."""
-    saved = app.config["APP_VAR_DIR"]
-    app.config["APP_VAR_DIR"] = str(tmp_path)
-    yield tmp_path / "uploads"
-    app.config["APP_VAR_DIR"] = saved
-
-
 def photo(kind: str = "jpeg") -> bytes:
     """A file of `kind` as its first bytes say, unique to the call."""
     heads = {"jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from channels import outbound
 from channels.wechat_api import RetryableError, WeChatAPI
 from models import OutboundMessage, Resident, Session, kv
-from tasks.queues import queue
+from models.queues import queue
 
 from .conftest import reload
 

@@ -4,8 +4,7 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry
 
 from models import kv
-from tasks import enqueue, queue
-from tasks.queues import NAMES, default_retry
+from models.queues import NAMES, default_retry, enqueue, queue
 from tests import jobs
 from tests.conftest import run_flask
 
@@ -38,7 +37,7 @@ def test_failing_job_is_retried_then_kept_as_failed(app):
 
 
 def test_retries_back_off_by_default(app):
-    from tasks import queues
+    from models import queues
 
     saved = dict(queues._retry)
     try:
@@ -48,3 +47,19 @@ def test_retries_back_off_by_default(app):
         assert retry.intervals == [10, 60, 300]
     finally:
         queues.configure(saved["max"], saved["interval"])
+
+
+def test_one_live_job_per_id_and_an_ended_one_makes_way(app, run_worker):
+    from models.queues import enqueue_once
+
+    with app.app_context():
+        assert enqueue_once(jobs.record, "results", "first", job_id="record-7") is not None
+        assert enqueue_once(jobs.record, "results", "twice", job_id="record-7") is None
+    assert queue("default").count == 1
+    run_worker()
+    assert kv.client().lrange("results", 0, -1) == [b"first"]
+    with app.app_context():
+        assert enqueue_once(jobs.record, "results", "again", job_id="record-7") is not None
+    run_worker()
+    assert kv.client().lrange("results", 0, -1) == [b"first", b"again"]
+    assert Job.fetch("record-7", connection=kv.client()).get_status() == "finished"
