@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from models import DISTRICTS, Clue, Household, Session, StaffUser
 
-from . import access, audit, visits
+from . import access, audit, privacy, visits
 from .errors import InvalidTransition, ReviewError
 
 MAX_REASON = 500
+
+
+def view(staff: StaffUser, clue: Clue) -> dict:
+    """The clue page of a clue in scope. The description holds what the volunteer typed about
+    the person (their phone among it): whole, or with numbers masked, as this viewer may see
+    them. Writes view_pii or view_clue to the audit log; the caller commits."""
+    whole = access.sees_pii(staff, clue.district, clue.street)
+    audit.record(staff, "view_pii" if whole else "view_clue", "clue", clue.id, clue.district)
+    return {"clue": clue, "whole": whole, "description": privacy.shown(clue.description, whole),
+            "phone": privacy.shown(clue.reporter_phone, whole, number=True),
+            "close_reason": privacy.shown(clue.close_reason, whole)}
 
 
 def triage(clue: Clue, staff: StaffUser, district: str | None, street: str | None, address: str | None,

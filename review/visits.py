@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import Household, Session, StaffUser, Visit, utcnow
 
-from . import access, audit
+from . import access, audit, privacy
 from .errors import ReviewError
 from .labels import CAUSES
 from .routing import local_date
@@ -80,23 +80,46 @@ def streets(staff: StaffUser) -> list[str]:
     return sorted(Session.scalars(stmt))
 
 
+def ledger_lines(staff: StaffUser, street: str | None = None, since: date | None = None,
+                 until: date | None = None) -> list[dict]:
+    """The ledger as this viewer may read it: what staff typed (findings, needs) can hold
+    identity and phone numbers, shown whole only for streets the viewer may see whole. Lines
+    that show a number whole are audited together as one view_pii; the caller commits."""
+    lines, shown_whole = [], []
+    for visit, recorded_by in ledger(staff, street, since, until):
+        whole = access.sees_pii(staff, visit.district, visit.street)
+        texts = (visit.visitors, visit.findings, visit.needs)
+        if whole and any(privacy.has_number(text) for text in texts):
+            shown_whole.append(visit.id)
+        visitors, findings, needs = (privacy.shown(text, whole) for text in texts)
+        lines.append({"visit": visit, "recorded_by": recorded_by or "", "visitors": visitors,
+                      "findings": findings, "needs": needs})
+    if shown_whole:
+        audit.record(staff, "view_pii", "visit", None, _audit_district(staff), visits=shown_whole)
+    return lines
+
+
 def ledger_csv(staff: StaffUser, street: str | None = None, since: date | None = None,
                until: date | None = None) -> str:
-    """The ledger as CSV for a spreadsheet (UTF-8 with BOM so Excel reads the Chinese);
-    the export is audited."""
-    rows = ledger(staff, street, since, until)
+    """The ledger as CSV for a spreadsheet (UTF-8 with BOM so Excel reads the Chinese), numbers
+    masked as on the page and every cell inert (no formulas); the export is audited and the
+    caller commits."""
+    lines = ledger_lines(staff, street, since, until)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(LEDGER_COLUMNS)
-    for visit, recorded_by in rows:
-        writer.writerow([visit.visit_date.isoformat(), visit.district, visit.street or "",
-                         visit.household_id, visit.visitors, "、".join(visit.causes or []),
-                         visit.findings or "", visit.needs or "", recorded_by or ""])
-    audit.record(staff, "export_ledger", "visit", None, None if access.city_wide(staff) else staff.district,
-                 rows=len(rows), street=street)
-    Session.commit()
+    for line in lines:
+        visit = line["visit"]
+        writer.writerow([privacy.csv_cell(cell) for cell in (
+            visit.visit_date.isoformat(), visit.district, visit.street, visit.household_id, line["visitors"],
+            "、".join(visit.causes or []), line["findings"], line["needs"], line["recorded_by"])])
+    audit.record(staff, "export_ledger", "visit", None, _audit_district(staff), rows=len(lines), street=street)
     return out.getvalue()
+
+
+def _audit_district(staff: StaffUser) -> str | None:
+    return None if access.city_wide(staff) else staff.district
 
 
 def household_visits(household_id: int) -> list[Visit]:

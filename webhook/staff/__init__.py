@@ -6,7 +6,7 @@ member's scope is a 404 exactly like a case that does not exist. The work is in 
 """
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import timezone
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, session, url_for
@@ -16,11 +16,10 @@ from models import Session, StaffUser, utcnow
 from review import NotAllowed, ReviewError, audit, labels
 from review.routing import CST
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+from . import sessions
+from .sessions import IDLE_TIMEOUT, MAX_SESSION
 
-# Staff are logged out after this long without a request, and after a working day at most.
-IDLE_TIMEOUT = timedelta(minutes=30)
-MAX_SESSION = timedelta(hours=12)
+bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 # Surfaces that are not cookie-authenticated: WeChat signs its requests, the JSON API and
 # the development simulator carry no staff session. CSRF tokens are for everything else.
@@ -63,13 +62,25 @@ def require_login():
     if request.endpoint in ("staff.login",):
         return None
     staff_id = session.get("staff_id")
-    staff = Session.get(StaffUser, staff_id) if staff_id else None
-    if staff is None or not staff.active:
+    if not staff_id:
         session.clear()
         return redirect(url_for("staff.login", next=request.full_path if request.method == "GET" else None))
+    sid = session.get("sid")
+    if not sessions.is_live(sid, staff_id):
+        # Logged out elsewhere, ended by a lock-out or deactivation, or lost by Redis: the
+        # signed cookie alone is never enough.
+        session.clear()
+        flash("您的登录已失效，请重新登录。", "info")
+        return redirect(url_for("staff.login"))
+    staff = Session.get(StaffUser, staff_id)
+    if staff is None or not staff.active:
+        sessions.end_all(staff_id)
+        session.clear()
+        return redirect(url_for("staff.login"))
     now = utcnow().timestamp()
     if now - session.get("seen", 0) > IDLE_TIMEOUT.total_seconds() or \
             now - session.get("since", 0) > MAX_SESSION.total_seconds():
+        sessions.end(sid)
         session.clear()
         audit.record(staff, "session_expired", "staff", staff.id)
         Session.commit()
@@ -134,4 +145,4 @@ def form_list(name: str) -> list[str]:
     return [value for value in request.form.getlist(name) if value]
 
 
-from . import applications, auth, casework, reports  # noqa: E402,F401  (routes on bp)
+from . import applications, auth, casework, operations, reports  # noqa: E402,F401  (routes on bp)

@@ -2,15 +2,21 @@
 from __future__ import annotations
 
 from flask import Response, g, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func
 
-from models import DISTRICTS, Application, Clue, Escalation, Household, Session, StaffUser, pii
-from review import access, audit, clues, escalations, labels, visits
+from models import DISTRICTS, Application, Clue, Escalation, Household, Session
+from review import access, audit, clues, escalations, labels, privacy, visits
 from review.errors import ReviewError
 
 from . import act, bp, form_list, found
 
 PAGE_SIZE = 50
+
+
+@bp.app_template_filter("masked")
+def masked(value, whole: bool = False) -> str:
+    """Text with identity and phone numbers masked, unless `whole` (lists never show them)."""
+    return privacy.shown(value, whole)
 
 
 # ---- escalations -------------------------------------------------------------------------------
@@ -34,14 +40,9 @@ def escalation_list():
 
 @bp.get("/escalations/<int:case_id>")
 def escalation(case_id: int):
-    case = _escalation(case_id)
-    audit.record(g.staff, "view_escalation", "escalation", case.id, case.district)
+    page = escalations.view(g.staff, _escalation(case_id))
     Session.commit()
-    authors = dict(Session.execute(select(StaffUser.id, StaffUser.username).where(
-        StaffUser.id.in_({note.staff_id for note in case.notes}))).all())
-    application = Session.get(Application, case.application_id) if case.application_id else None
-    return render_template("staff/escalation.html", case=case, authors=authors, application=application,
-                           first_response=escalations.time_to_first_response(case))
+    return render_template("staff/escalation.html", **page)
 
 
 def _case_back(case_id: int) -> str:
@@ -121,13 +122,15 @@ def _ledger_filters():
 @bp.get("/visits")
 def ledger():
     filters = _ledger_filters()
-    rows = visits.ledger(g.staff, **filters)
-    return render_template("staff/ledger.html", rows=rows, filters=filters, streets=visits.streets(g.staff))
+    lines = visits.ledger_lines(g.staff, **filters)
+    Session.commit()
+    return render_template("staff/ledger.html", lines=lines, filters=filters, streets=visits.streets(g.staff))
 
 
 @bp.get("/visits.csv")
 def ledger_csv():
     body = visits.ledger_csv(g.staff, **_ledger_filters())
+    Session.commit()
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=ledger.csv", "Cache-Control": "private, no-store"})
 
@@ -151,13 +154,10 @@ def clue_list():
 
 @bp.get("/clues/<int:clue_id>")
 def clue(clue_id: int):
-    item = _clue(clue_id)
-    whole = access.sees_pii(g.staff, item.district, item.street)
-    audit.record(g.staff, "view_pii" if whole else "view_clue", "clue", item.id, item.district)
+    page = clues.view(g.staff, _clue(clue_id))
     Session.commit()
-    phone = item.reporter_phone if whole else pii.mask(item.reporter_phone)
-    return render_template("staff/clue.html", clue=item, phone=phone, causes=labels.CAUSES,
-                           districts=DISTRICTS, city_wide=access.city_wide(g.staff))
+    return render_template("staff/clue.html", **page, causes=labels.CAUSES, districts=DISTRICTS,
+                           city_wide=access.city_wide(g.staff))
 
 
 @bp.post("/clues/<int:clue_id>/triage")
