@@ -5,11 +5,13 @@ import logging
 import sys
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from channels import outbound
 from models import Session, db, kv, pii
-from tasks import queues
+from models import queues
 
+from . import security
 from .config import ConfigError, load
 
 
@@ -29,6 +31,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = config["APP_ENV"] == "production"
+    hops = config["APP_PROXY_HOPS"]
+    if hops > 0:
+        # Trust exactly this many proxies' X-Forwarded-For/-Proto: the rate limits then count
+        # clients, not the load balancer, and a client cannot forge its address past them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    security.init_app(app)  # JSON depth, bounded ids, headers: before any route is added
 
     db.configure(config["DATABASE_URL"])
     pii.configure(config["SECURITY_PII_KEY"])

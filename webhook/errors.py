@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
 MESSAGES = {
     400: "请求的内容有误。",
@@ -30,6 +30,18 @@ def init_app(app: Flask) -> None:
         # Nothing was stored: a 503 tells WeChat (and any client) to deliver again later.
         app.logger.error("backend unavailable: %s", type(err).__name__)
         return http_error(ServiceUnavailable())
+
+    from sqlalchemy.exc import DataError
+
+    @app.errorhandler(DataError)
+    def value_the_database_refused(err):
+        # A value no column can hold (out of range, not a number) that got past validation:
+        # the request was wrong, not the server.
+        from models import Session
+
+        Session.rollback()
+        app.logger.warning("database refused a value: %s", type(err.orig).__name__)
+        return http_error(BadRequest())
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

@@ -12,7 +12,9 @@ bp = Blueprint("mp", __name__, url_prefix="/api")
 
 
 def _json_object() -> dict:
-    data = request.get_json(silent=True)
+    if not request.is_json:
+        abort(400, "请求内容必须是一个JSON对象（Content-Type: application/json）")
+    data = request.get_json()  # malformed or nested too deep: a 400 saying which
     if not isinstance(data, dict):
         abort(400, "请求内容必须是一个JSON对象（Content-Type: application/json）")
     return data
@@ -61,8 +63,10 @@ OPENAPI = {
             "responses": {
                 "200": {"description": "The verdict", "content": {"application/json": {"schema": {
                     "$ref": "#/components/schemas/Verdict"}}}},
-                "400": {"description": "A field is missing, unknown, of the wrong type or impossible; "
-                                       "`field` names it", "content": {"application/json": {"schema": _ERROR}}},
+                "400": {"description": "A field is missing, unknown, of the wrong type or impossible "
+                                       "(`field` names it); or the body is not a JSON object, or is "
+                                       "nested deeper than 32 levels",
+                        "content": {"application/json": {"schema": _ERROR}}},
                 "429": {"description": "Too many requests from this address"},
             }}},
         "/api/mp/forms": {"get": {"summary": "The forms", "responses": {"200": {"description": "id and title of each"}}}},

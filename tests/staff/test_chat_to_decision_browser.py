@@ -21,7 +21,8 @@ class Resident:
         self.page, self.tmp_path, self.photos = page, tmp_path, 0
 
     def _wait_for_more(self, before: int):
-        self.page.wait_for_function(f"document.querySelectorAll('.msg.bot, .msg.push').length > {before}")
+        # A locator waits without evaluating a string in the page, which the CSP (no eval) forbids.
+        self.page.locator(".msg.bot, .msg.push").nth(before).wait_for()
 
     def _count(self) -> int:
         return self.page.locator(".msg.bot, .msg.push").count()

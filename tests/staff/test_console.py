@@ -261,8 +261,8 @@ def test_the_dashboard_draws_its_bars_without_javascript(app, client):
     log_in(client, "lin")
     page = client.get("/staff/dashboard").get_data(as_text=True)
     assert "<script" not in page
-    assert 'aria-label="已提交，等待审核 2"' in page and 'style="display:block; width: 100%"' in page
-    assert 'aria-label="审核中 1"' in page and "width: 50%" in page
+    assert 'aria-label="已提交，等待审核 2"' in page and 'class="fill w-100"' in page
+    assert 'aria-label="审核中 1"' in page and 'class="fill w-50"' in page
 
 
 @pytest.mark.parametrize("url", ["/staff/queue", "/staff/escalations", "/staff/visits", "/staff/clues",

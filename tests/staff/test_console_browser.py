@@ -80,3 +80,44 @@ def test_photos_show_in_the_page(app, live_server, browser, screenshot):
     width = page.locator(".docs img").evaluate("img => img.complete && img.naturalWidth")
     assert width == 240
     screenshot(page, "07-document-image")
+
+
+def _csp_violations(page) -> list[str]:
+    """What Chromium logs when the Content-Security-Policy blocks something on the page
+    ("Applying inline style violates the following Content Security Policy directive …";
+    older versions: "Refused to …")."""
+    refused = []
+    page.on("console", lambda msg: refused.append(msg.text)
+            if "Content Security Policy" in msg.text or "Refused to" in msg.text else None)
+    return refused
+
+
+def test_the_content_security_policy_blocks_nothing_on_the_console(app, live_server, browser, screenshot):
+    make_staff("lin")
+    make_application("submitted")
+    make_application("submitted", openid="o-2")
+    make_application("in_review", openid="o-3")
+    page = browser.new_page()
+    refused = _csp_violations(page)
+    page.goto(f"{live_server.url}/staff/login")
+    screenshot(page, "08-login-under-csp")
+    page.fill("#username", "lin")
+    page.fill("#password", "a-long-test-password")
+    page.click("button:has-text('登录')")
+    page.goto(f"{live_server.url}/staff/dashboard")
+    screenshot(page, "09-dashboard-under-csp")
+    assert refused == []
+    # The bars are drawn by the stylesheet: 2 submitted is the full track, 1 in review half of it.
+    full = page.locator(".bars [aria-label='已提交，等待审核 2'] .fill").bounding_box()["width"]
+    half = page.locator(".bars [aria-label='审核中 1'] .fill").bounding_box()["width"]
+    track = page.locator(".bars [aria-label='已提交，等待审核 2']").bounding_box()["width"]
+    assert full == pytest.approx(track, abs=1) and half == pytest.approx(track / 2, abs=1)
+    page.goto(f"{live_server.url}/staff/no-such-page")
+    assert "没有找到" in page.inner_text("h1")
+    assert page.evaluate("() => getComputedStyle(document.body).maxWidth") != "none"  # styled, not inline
+    assert refused == []
+    # And the policy is in force: script injected into a page does not run, and is reported.
+    with page.expect_console_message(lambda msg: "inline script" in msg.text and "Content Security Policy" in msg.text):
+        ran = page.evaluate("""() => { const s = document.createElement('script');
+            s.textContent = 'window.injected = true'; document.body.appendChild(s); return window.injected; }""")
+    assert ran is None

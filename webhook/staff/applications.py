@@ -9,6 +9,7 @@ from models import DISTRICTS, Application, Session
 from review import access, casefile, documents, escalations, lifecycle, queue as review_queue
 from review.routing import latest_report
 
+from ..security import db_id, page_number
 from . import act, bp, form_list, found
 
 
@@ -29,7 +30,7 @@ def queue():
         "district": args.get("district") or None, "overdue": args.get("overdue") == "1",
         "mine": args.get("mine") == "1",
     }
-    page = review_queue.listing(g.staff, page=args.get("page", 1, type=int), **filters)
+    page = review_queue.listing(g.staff, page=args.get("page", 1, type=page_number), **filters)
     return render_template("staff/queue.html", page=page, filters=filters, districts=DISTRICTS,
                            city_wide=access.city_wide(g.staff), report=_report(),
                            page_url=lambda n: url_for("staff.queue", **{**args.to_dict(), "page": n}))
@@ -57,7 +58,7 @@ def claim(app_id: int):
 @bp.post("/applications/<int:app_id>/assign")
 def assign(app_id: int):
     _application(app_id)
-    assignee = request.form.get("assignee", type=int) or 0
+    assignee = request.form.get("assignee", type=db_id) or 0
     return act(lambda: lifecycle.assign(app_id, g.staff, assignee), "已分派。", _back(app_id))
 
 
@@ -99,5 +100,5 @@ def document_file(app_id: int, doc_id: int):
     response = send_file(path, mimetype=content_type, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox"
     return response
