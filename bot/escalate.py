@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 import review
 from channels.inbound import InboundEvent
-from models import InboundMessage, Session
+from models import InboundMessage, Session, kv
 
 from .reply import Reply, render
 
@@ -35,3 +35,16 @@ def to_staff(event: InboundEvent, session: dict, kind: str) -> Reply:
 
 def progress(openid: str) -> Reply:
     return render("progress", rows=[row["text"] for row in review.status_for(openid)])
+
+
+FLOOD_NOTICE_S = 60
+
+
+def flooded(event: InboundEvent) -> Reply | None:
+    """A resident over the message limit: one case for staff and one notice per minute; the
+    messages themselves are kept (and in the case's transcript), not answered one by one."""
+    if not kv.client().set(f"bot:flooded:{event.openid}", 1, nx=True, ex=FLOOD_NOTICE_S):
+        return None
+    review.escalate_from_chat(event.openid, "flood", "一分钟内发来的消息过多，已暂停逐条回复",
+                              transcript(event.openid))
+    return render("flooded")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import random
+import secrets
 import string
 import time
 
@@ -17,7 +18,8 @@ _ids = itertools.count(int(time.time() * 1000) * 1000 + random.randrange(1000))
 
 
 def _nonce() -> str:
-    return "".join(random.choices(string.ascii_letters + string.digits, k=10))
+    # Not `random`: test tools seed it, and a nonce repeated within 5 minutes is refused.
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(10))
 
 
 def _field(name: str, value) -> str:
@@ -73,6 +75,32 @@ class WeChatSender:
             body["EventKey"] = key
         body.update(fields)
         return self.message(openid, "event", body, create_time=create_time)
+
+    def from_spec(self, spec: dict) -> str:
+        """A message described as plain JSON (what the simulator page sends): kind text, voice,
+        click, subscribe, unsubscribe, location or image. ValueError names what is wrong."""
+        openid = spec.get("openid")
+        if not isinstance(openid, str) or not openid:
+            raise ValueError("openid is required")
+        openid, kind = openid[:64], spec.get("kind")
+        if kind == "text":
+            return self.text(openid, str(spec.get("text", ""))[:2000])
+        if kind == "voice":
+            return self.voice(openid, "sim-voice", recognition=str(spec.get("text", ""))[:500])
+        if kind == "click":
+            return self.event(openid, "CLICK", key=str(spec.get("key", "")))
+        if kind in ("subscribe", "unsubscribe"):
+            return self.event(openid, kind)
+        if kind == "location":
+            try:
+                return self.location(openid, float(spec["lat"]), float(spec["lng"]), str(spec.get("label", "")))
+            except (KeyError, TypeError, ValueError):
+                raise ValueError("lat and lng must be numbers") from None
+        if kind == "image":
+            if not isinstance(spec.get("media_id"), str) or not spec["media_id"]:
+                raise ValueError("an image needs the media_id the fake server gave its upload")
+            return self.image(openid, spec["media_id"])
+        raise ValueError("kind must be text, voice, click, subscribe, unsubscribe, location or image")
 
     # -- the envelope ----------------------------------------------------------------------
     def envelope(self, xml: str, timestamp: int | None = None, nonce: str | None = None) -> tuple[dict, bytes]:

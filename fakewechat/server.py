@@ -38,6 +38,10 @@ Control API (JSON, CORS open, not recorded as calls):
   POST /_fake/login_code {"openid", "unionid"?} -> {"code"}
   GET  /_fake/menu                      {"menu": {...} | null}
   POST /_fake/users/OPENID/{unsubscribe|subscribe|interact|close_window}
+  POST /_fake/deliver {"server": {"url", "token", "aes_key"?, "app_id"?, "mode"?},
+                       "message": {"openid", "kind", ...}} -> {"status", "reply"}
+       plays WeChat's part: the message XML, signed (and encrypted) as WeChat would,
+       POSTed to the Official Account's server URL; the reply opened again.
 A call is {"id", "time", "method", "path", "query", "json", "files",
 "status", "errcode", "fault"}; a message is {"id", "time", "kind":
 custom|template|subscribe, "openid", "msgtype", "body"}.  Ids share one
@@ -357,7 +361,8 @@ class FakeWeChat:
                ("expire_tokens", self._ctl_expire_tokens, ["POST"]),
                ("login_code", self._ctl_login_code, ["POST"]),
                ("menu", self._ctl_menu, ["GET"]),
-               ("users/<openid>/<action>", self._ctl_user, ["POST"])]
+               ("users/<openid>/<action>", self._ctl_user, ["POST"]),
+               ("deliver", self._ctl_deliver, ["POST"])]
         for rule, view, methods in ctl:
             app.add_url_rule("/_fake/" + rule, "ctl_" + rule.split("/")[0], view, methods=methods)
         return app
@@ -739,3 +744,29 @@ class FakeWeChat:
             return {"error": "action is one of %s" % sorted(actions)}, 404
         actions[action](openid)
         return {"ok": True}
+
+    def _ctl_deliver(self):
+        import requests
+
+        from fakewechat.sender import WeChatSender
+
+        spec = request.get_json(force=True, silent=True)
+        server = spec.get("server") if isinstance(spec, dict) else None
+        if not isinstance(server, dict) or not server.get("url") or not server.get("token"):
+            return {"error": 'expected JSON {"server": {"url", "token", ...}, "message": {...}}'}, 400
+        if not is_loopback(requests.utils.urlparse(server["url"]).hostname or ""):
+            return {"error": "the fake delivers to loopback addresses only"}, 400
+        try:
+            sender = WeChatSender(server["token"], server.get("aes_key") or "", server.get("app_id") or "",
+                                  mode=server.get("mode") or "plain")
+            xml = sender.from_spec(spec.get("message") or {})
+        except ValueError as exc:
+            return {"error": str(exc)}, 400
+        query, body = sender.envelope(xml)
+        try:
+            answer = requests.post(server["url"], params=query, data=body, timeout=10,
+                                   headers={"Content-Type": "text/xml"})
+        except requests.RequestException as exc:
+            return {"error": "the server URL did not answer: %s" % type(exc).__name__}, 502
+        reply = sender.open_reply(answer.content, query) if answer.status_code == 200 else None
+        return {"status": answer.status_code, "reply": reply}

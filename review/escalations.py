@@ -8,12 +8,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from models import Application, Escalation, EscalationNote, Resident, Session, StaffUser, utcnow
+from models import Application, Escalation, EscalationNote, Household, Resident, Session, StaffUser, utcnow
 
-from . import access, audit, labels, lifecycle, notify
+from . import access, audit, labels, lifecycle, notify, privacy
 from .errors import InvalidTransition, ReviewError
 
-CHAT_KINDS = ("human", "urgent")
+CHAT_KINDS = ("human", "urgent", "flood")
 MAX_TEXT = 2000
 MAX_PARTICIPANT = 60
 
@@ -125,6 +125,33 @@ def resolve(case: Escalation, staff: StaffUser, resolution: str) -> Escalation:
     audit.record(staff, "resolve_escalation", "escalation", case.id, case.district)
     Session.commit()
     return case
+
+
+def view(staff: StaffUser, case: Escalation) -> dict:
+    """The case page of a case in scope, every text as this viewer may read it: the
+    transcript holds what the resident typed, identity and phone numbers included. Writes
+    view_pii (numbers shown whole) or view_escalation (masked) to the audit log; the caller
+    commits."""
+    application = Session.get(Application, case.application_id) if case.application_id else None
+    household = Session.get(Household, case.household_id) if case.household_id else None
+    street = application.street if application else household.street if household else None
+    whole = access.sees_pii(staff, case.district, street)
+    audit.record(staff, "view_pii" if whole else "view_escalation", "escalation", case.id, case.district)
+
+    def text(value) -> str:
+        return privacy.shown(value, whole)
+
+    authors = dict(Session.execute(select(StaffUser.id, StaffUser.username).where(
+        StaffUser.id.in_({note.staff_id for note in case.notes}))).all())
+    transcript = [(line.get("from", ""), text(line.get("text"))) if isinstance(line, dict) else ("", text(line))
+                  for line in case.transcript or []]
+    return {
+        "case": case, "whole": whole, "application": application, "first_response": time_to_first_response(case),
+        "reason": text(case.reason), "resolution": text(case.resolution), "transcript": transcript,
+        "participants": [text(name) for name in case.participants or []],
+        "notes": [{"at": note.at, "author": authors.get(note.staff_id, ""), "text": text(note.text)}
+                  for note in case.notes],
+    }
 
 
 def time_to_first_response(case: Escalation) -> timedelta | None:

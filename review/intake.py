@@ -1,7 +1,7 @@
 """Intake from the chat (what the resident tells us before submitting): the household record, the draft application and its documents.
 
-One household record per family (notice 四㈢): an applicant already known by identity number
-brings their household along, and every programme shares it.
+One household record per family (notice 四㈢): a resident's later applications share the
+household of their first one.
 """
 from __future__ import annotations
 
@@ -40,11 +40,16 @@ def open_draft(openid: str, form_id: str, programme: str, answers: dict, situati
 
 
 def _household(openid: str, answers: dict) -> Household:
+    """The resident's own household, or a new one.
+
+    An identity number someone types proves nothing: anyone can type a neighbour's. So a
+    typed number never joins an existing family; only a household this WeChat account is
+    already linked to is reused. Two records for one family are merged by staff, which is
+    far less harmful than a stranger reading and changing a family's record.
+    """
     id_number = answers.get("id_number")
-    household = None
-    if id_number:
-        member = Session.scalar(select(Member).where(Member.id_number_index == pii.blind_index(id_number)))
-        household = member.household if member else None
+    resident = Session.scalar(select(Resident).where(Resident.openid == openid))
+    household = resident.household if resident is not None else None
     if household is None:
         household = Household(district=answers.get("district") or "思明区", street=answers.get("street"),
                               address=answers.get("address"), hukou_xiamen=bool(answers.get("hukou_xiamen", True)))
@@ -60,7 +65,6 @@ def _household(openid: str, answers: dict) -> Household:
             household.members[0].id_number = id_number
             household.members[0].id_number_index = pii.blind_index(id_number)
         Session.add(household)
-    resident = Session.scalar(select(Resident).where(Resident.openid == openid))
     if resident is not None:
         resident.household = household
         if answers.get("phone"):

@@ -24,7 +24,7 @@ STATES = {
 
 ROLES = {"caseworker": "街道（镇）工作人员", "reviewer": "区审核人员", "admin": "市级管理员"}
 
-ESCALATION_KINDS = {"human": "居民要求人工", "urgent": "紧急情况", "staff": "工作人员发起"}
+ESCALATION_KINDS = {"human": "居民要求人工", "urgent": "紧急情况", "flood": "短时间内消息过多", "staff": "工作人员发起"}
 ESCALATION_STATES = {"open": "处理中", "resolved": "已解决"}
 
 CLUE_STATES = {"new": "待处理", "triaged": "已建档走访", "closed": "已关闭"}

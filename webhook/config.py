@@ -11,16 +11,21 @@ import secrets
 import tomllib
 from pathlib import Path
 
+from limits import parse as parse_limit
+
 ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict = {
     "APP_ENV": "development",
     "APP_VAR_DIR": str(ROOT / "var"),
     "APP_MAX_BODY_BYTES": 64 * 1024,
+    "APP_PROXY_HOPS": 0,
     "WECHAT_TOKEN": "yitang-dev-token",
     "WECHAT_APP_ID": "wx_yitang_dev",
     "WECHAT_APP_SECRET": "yitang-dev-secret",
     "WECHAT_ENCODING_AES_KEY": "",
+    "WECHAT_MODE": "",
+    "WECHAT_MESSAGE_RATE_LIMIT": "20 per minute",
     "WECHAT_API_BASE_URL": "https://api.weixin.qq.com/",
     "WECHAT_REPLY_BUDGET_S": 4.0,
     "WECHAT_STATUS_TEMPLATE_ID": "yitang-status-update",
@@ -122,6 +127,54 @@ def finish(config: dict) -> None:
     aes = config["WECHAT_ENCODING_AES_KEY"]
     if aes and len(aes) != 43:
         raise ConfigError(f"{source}: WECHAT_ENCODING_AES_KEY must be 43 characters")
+    mode = config["WECHAT_MODE"] or ("safe" if aes else "plain")
+    if mode not in WECHAT_MODES:
+        raise ConfigError(f"{source}: WECHAT_MODE must be plain, compat or safe")
+    if mode != "plain" and not aes:
+        raise ConfigError(f"{source}: WECHAT_ENCODING_AES_KEY is required for WECHAT_MODE {mode}")
+    config["WECHAT_MODE"] = mode
+    if config["APP_PROXY_HOPS"] < 0:
+        raise ConfigError(f"{source}: APP_PROXY_HOPS must be 0 or more (the number of trusted proxies)")
+    for key in ("WECHAT_MESSAGE_RATE_LIMIT", "PRECHECK_RATE_LIMIT"):
+        try:
+            parse_limit(config[key])
+        except ValueError:
+            raise ConfigError(f"{source}: {key} is not a rate limit like \"20 per minute\"") from None
+    if config["APP_ENV"] == "production":
+        _refuse_weak_secrets(config, source)
+
+
+WECHAT_MODES = ("plain", "compat", "safe")
+
+# The values config.example.toml ships with: public, so never acceptable in production.
+EXAMPLE_VALUES = {
+    "WECHAT_TOKEN": {"yitang-dev-token", "test-token"},
+    "WECHAT_APP_SECRET": {"yitang-dev-secret", "test-secret"},
+    "WECHAT_ENCODING_AES_KEY": {"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"},
+}
+# (minimum length, minimum distinct characters): a rough entropy floor that refuses "x",
+# "changeme" and "aaaa…" while any generated secret (secrets.token_urlsafe(32)) passes.
+STRENGTH = {
+    "SECURITY_SECRET_KEY": (32, 12),
+    "SECURITY_PII_KEY": (32, 12),
+    # WeChat allows tokens of 3-32 characters; a short one can be guessed offline from any
+    # signed request, so ask for the upper half.
+    "WECHAT_TOKEN": (16, 8),
+    "WECHAT_ENCODING_AES_KEY": (43, 16),
+}
+
+
+def _refuse_weak_secrets(config: dict, source: str) -> None:
+    for key, examples in EXAMPLE_VALUES.items():
+        if config.get(key) in examples:
+            raise ConfigError(f"{source}: {key} is the example value; production needs its own secret")
+    for key, (length, distinct) in STRENGTH.items():
+        value = config.get(key) or ""
+        if key == "WECHAT_ENCODING_AES_KEY" and not value:
+            continue  # plain mode: no AES key at all
+        if len(value) < length or len(set(value)) < distinct:
+            raise ConfigError(f"{source}: {key} is too weak for production "
+                              f"(at least {length} characters, not a word or a repeated pattern)")
 
 
 def _dev_secret(var: Path, key: str) -> str:

@@ -101,3 +101,22 @@ def test_not_eligible_explains_the_distance(chat):
     assert "✘ 低保：暂不符合" in reply
     assert "比" in reply and "高" in reply
     assert Session.scalar(select(func.count(Application.id))) == 0
+
+
+def test_typing_a_familys_identity_number_does_not_join_the_family(app, client, fake_wechat):
+    """Issue 9 finding 11: an identity number proves nothing; a stranger stays in their own draft."""
+    from models import Resident
+    from tests.bot.conftest import Chat
+
+    family, stranger = Chat(app, client, fake_wechat, "o-family"), Chat(app, client, fake_wechat, "o-stranger")
+    for resident in (family, stranger):
+        resident.click("APPLY_DIBAO")
+        resident.fill(WORKED_EXAMPLE_PLAN)  # the same identity number, 11010519491231002X
+        resident.say("确认")
+    Session.expire_all()
+    homes = {r.openid: r.household_id for r in Session.scalars(select(Resident))}
+    assert homes["o-family"] and homes["o-stranger"] and homes["o-family"] != homes["o-stranger"]
+    by_openid = {a.openid: a.household_id for a in Session.scalars(select(Application))}
+    assert by_openid["o-stranger"] == homes["o-stranger"]
+    family_home = Session.get(Household, homes["o-family"])
+    assert [r.openid for r in family_home.residents] == ["o-family"]
