@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from channels.inbound import InboundEvent
 
+from .escalate import flooded
 from .reply import Reply, render
+from . import turns
 from .router import handle
 
-__all__ = ["InboundEvent", "Reply", "handle", "push", "render", "sorry"]
+__all__ = ["InboundEvent", "Reply", "flooded", "handle", "push", "render", "sorry", "turns"]
 
 
 def sorry() -> Reply:

@@ -106,6 +106,7 @@ def after_download(media_file_id: int) -> None:
         session["received"].pop(str(index), None)
         session["current"] = index
         sessions.save(record.openid, session)
+        Session.commit()
         slot = session["slots"][index]
         twin_slot = None
         if problem == "duplicate":

@@ -31,16 +31,17 @@ def menu_names() -> dict[str, str]:
 
 
 def handle(event: InboundEvent) -> Reply | None:
+    """The reply to one message. The caller holds the resident's turn and commits the
+    conversation together with the message's outcome (bot.turns)."""
     if event.kind == "event" and event.event != "click":
         return on_event(event)
-    with sessions.turn(event.openid):
-        session = sessions.load(event.openid) or {}
-        reply = converse(event, session)
-        if session.get("ended"):
-            sessions.clear(event.openid)
-        elif session.get("form"):
-            sessions.save(event.openid, session)
-        return reply
+    session = sessions.load(event.openid) or {}
+    reply = converse(event, session)
+    if session.get("ended"):
+        sessions.clear(event.openid)
+    elif session.get("form"):
+        sessions.save(event.openid, session)
+    return reply
 
 
 def on_event(event: InboundEvent) -> Reply | None:

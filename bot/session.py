@@ -1,71 +1,63 @@
-"""Each resident's conversation, kept in Redis for 7 days, and handled one message at a time.
+"""Each resident's conversation, kept in the database for 7 days, and handled one message at
+a time.
 
-Messages from one resident are served in the order they reached us: each takes a ticket and
-waits for the one before it, so two quick messages never interleave their answers.
+The conversation is saved in the turn's own transaction (the edge commits it together with
+the message's new state), so an answer is never applied twice nor lost, whatever Redis does.
+Messages from one resident are served under a lock of their own, which a dead request
+releases at once (models.locks).
 """
 from __future__ import annotations
 
-import json
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 
-from models import kv, pii
+from models import Conversation, Session, locks, utcnow
 
-TTL_S = 7 * 24 * 3600
+TTL = timedelta(days=7)
 # After this long without a message, coming back starts with "继续上次的申请？".
 RESUME_AFTER_S = 30 * 60
-# A crashed handler must not block the resident forever.
-TURN_WAIT_S = 10.0
 
 
-def _key(openid: str, what: str) -> str:
-    return f"bot:{what}:{openid}"
+def _row(openid: str) -> Conversation | None:
+    return Session.get(Conversation, openid)
 
 
 def load(openid: str) -> dict | None:
-    raw = kv.client().get(_key(openid, "session"))
-    return json.loads(pii.unseal(raw.decode())) if raw else None
+    row = _row(openid)
+    if row is None or row.updated_at < utcnow() - TTL:
+        return None
+    return dict(row.state)
 
 
 def save(openid: str, session: dict) -> None:
+    """Saved with the caller's transaction: the caller commits."""
     session["updated_at"] = time.time()
-    pipe = kv.client().pipeline()
-    # Sealed: the answers hold identity and phone numbers, and Redis may persist to disk.
-    pipe.set(_key(openid, "session"), pii.seal(json.dumps(session, ensure_ascii=False)), ex=TTL_S)
-    # Remember for longer that there was one, to say politely that it expired.
-    pipe.set(_key(openid, "had"), session.get("title", ""), ex=5 * TTL_S)
-    pipe.execute()
+    row = _row(openid)
+    if row is None:
+        row = Conversation(openid=openid)
+        Session.add(row)
+    row.state, row.title, row.updated_at = dict(session), session.get("title"), utcnow()
 
 
 def clear(openid: str) -> None:
-    kv.client().delete(_key(openid, "session"), _key(openid, "had"))
+    row = _row(openid)
+    if row is not None:
+        Session.delete(row)
 
 
 def expired_title(openid: str) -> str | None:
     """The title of an application left unfinished past 7 days, said once."""
-    redis = kv.client()
-    title = redis.get(_key(openid, "had"))
-    if title is None or redis.exists(_key(openid, "session")):
+    row = _row(openid)
+    if row is None or row.updated_at >= utcnow() - TTL:
         return None
-    redis.delete(_key(openid, "had"))
-    return title.decode()
+    Session.delete(row)
+    return row.title or ""
 
 
 @contextmanager
-def turn(openid: str):
-    """Serve this resident's messages one at a time, in arrival order."""
-    redis = kv.client()
-    tickets, serving = _key(openid, "ticket"), _key(openid, "serving")
-    ticket = redis.incr(tickets)
-    redis.expire(tickets, 3600)
-    deadline = time.monotonic() + TURN_WAIT_S
-    while True:
-        served = redis.get(serving)
-        # Nothing served lately (or counters restarted): this message may go at once.
-        if served is None or int(served) >= ticket - 1 or time.monotonic() > deadline:
-            break
-        time.sleep(0.005)
-    try:
-        yield
-    finally:
-        redis.set(serving, ticket, ex=3600)
+def turn(openid: str, wait_s: float = 10.0):
+    """Serve this resident's messages one at a time. Yields False when another turn held on
+    for longer than `wait_s` (the caller then leaves the message to that turn's owner)."""
+    with locks.held(f"bot-turn:{openid}", wait_s) as got:
+        yield got

@@ -3,6 +3,10 @@
 A MediaFile row exists before the download starts: pending → stored | rejected (type, size)
 | failed (gone at WeChat, or out of retries). Files are stored by content:
 `uploads/<sha256[:2]>/<sha256>.<ext>`, so the same photo sent twice is one file.
+
+Each record has at most one live job, under the id `media-<record id>`; a download can run
+twice (RQ retrying a job whose worker died, the sweep) and decides once: the first run that
+finds the record pending settles it. sweep.py queues again a record whose job Redis lost.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from rq import Callback
 from sqlalchemy import select
 
 from models import MediaFile, Session, utcnow
-from tasks.queues import enqueue
+from models.queues import enqueue_once
 
 from .wechat_api import MEDIA_GONE, MediaTooLarge, WeChatAPI, WeChatError
 
@@ -25,9 +29,14 @@ log = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
 
-# Named, not imported: tasks.media imports this module.
+# Named, not imported: channels never import tasks (tasks.media calls into this module).
 DOWNLOAD_JOB = "tasks.media.download"
 ON_FAILURE = "tasks.media.on_failure"
+
+# RQ's job_timeout for one download: the token and one streamed GET of at most MAX_BYTES,
+# bounded by the client's HTTP timeouts (wechat_api.py). A worker that dies mid-download is
+# noticed by RQ soon after this and the job retried (tasks/worker.py).
+DOWNLOAD_JOB_TIMEOUT = 30
 
 # What we accept, recognised by the file's first bytes rather than by the label WeChat (or
 # the sender) put on it: staff open these files, so a page labelled image/jpeg stays out.
@@ -51,18 +60,34 @@ def sniff(content: bytes) -> tuple[str, str] | None:
 
 
 def request_download(openid: str, media_id: str, inbound_id: int | None = None) -> MediaFile:
-    """Record the file and queue its download."""
+    """Record the file and queue its download; the same message handled again (its delivery
+    died mid-turn) finds its record rather than making a second one."""
+    if inbound_id is not None:
+        known = Session.scalar(select(MediaFile).where(MediaFile.inbound_id == inbound_id,
+                                                       MediaFile.media_id == media_id))
+        if known is not None:
+            return known
     media = MediaFile(openid=openid, media_id=media_id, inbound_id=inbound_id)
     Session.add(media)
     Session.commit()
     try:
-        enqueue(DOWNLOAD_JOB, media.id, on_failure=Callback(ON_FAILURE))
+        queue_download(media.id)
     except RedisError:
-        # Not queued means never downloaded: say so in the record rather than leave it pending.
-        _finish(media, "failed", "could not be queued (Redis unavailable)")
-        raise
+        # Kept `pending`: the sweep (channels/sweep.py) queues it once Redis is back.
+        log.warning("media %s recorded; queueing waits for Redis", media.id)
+        return media
     log.info("media %s queued", media.id)
     return media
+
+
+def job_id(media_file_id: int) -> str:
+    return f"media-{media_file_id}"
+
+
+def queue_download(media_file_id: int) -> bool:
+    """Queue the record's download unless a job for it is already queued or running."""
+    return enqueue_once(DOWNLOAD_JOB, media_file_id, job_id=job_id(media_file_id),
+                        job_timeout=DOWNLOAD_JOB_TIMEOUT, on_failure=Callback(ON_FAILURE)) is not None
 
 
 def download(media_file_id: int, api: WeChatAPI, uploads: Path, max_bytes: int = MAX_BYTES) -> MediaFile | None:

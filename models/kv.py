@@ -96,7 +96,10 @@ def ensure_embedded(var_dir: str | os.PathLike) -> str:
                     f'dir "{var}"',
                     'dbfilename "redis.rdb"',
                     'save ""',
-                    "appendonly no",
+                    # Queued jobs and locks survive a restart: the same persistence the
+                    # README asks of a production Redis (AOF, fsync every second).
+                    "appendonly yes",
+                    "appendfsync everysec",
                 ]
             )
             + "\n"

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import Base
 from .household import utcnow
-from .pii import EncryptedJSON
+from .pii import Encrypted, EncryptedJSON
 
 
 class InboundMessage(Base):
@@ -16,6 +16,8 @@ class InboundMessage(Base):
     FromUserName + CreateTime (+ event) for events, so WeChat's retries are recognised."""
 
     __tablename__ = "inbound_messages"
+    # The resident's messages still waiting to be handled, in order (channels/inbound.py).
+    __table_args__ = (Index("ix_inbound_openid_state", "openid", "state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
@@ -25,9 +27,13 @@ class InboundMessage(Base):
     event: Mapped[str | None] = mapped_column(String(40))
     payload: Mapped[dict] = mapped_column(EncryptedJSON)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # received → handled | failed; `late` when the reply went out as a customer-service message.
+    # WeChat's CreateTime (seconds): a resident's messages are handled in this order.
+    create_time: Mapped[int | None] = mapped_column(BigInteger)
+    # received → handled | failed | throttled; `late` when the reply went out as a
+    # customer-service message (the handler outlived WeChat's 5 s, or the sweeper replayed it).
     state: Mapped[str] = mapped_column(String(20), default="received")
-    reply: Mapped[str | None] = mapped_column(Text)
+    # Sealed in every mode: a passive reply can repeat the applicant's name or numbers.
+    reply: Mapped[str | None] = mapped_column(Encrypted)
     handled_at: Mapped[datetime | None]
 
 
@@ -44,9 +50,11 @@ class OutboundMessage(Base):
     kind: Mapped[str] = mapped_column(String(20))
     msg_type: Mapped[str] = mapped_column(String(20))
     payload: Mapped[dict] = mapped_column(EncryptedJSON)
-    # queued → sent | retrying → sent | failed | undeliverable
+    # queued → sending → sent | retrying | failed | undeliverable (channels/outbound.py)
     state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
+    # When the current or last attempt claimed the record (state `sending`).
+    attempted_at: Mapped[datetime | None]
     last_errcode: Mapped[int | None]
     last_error: Mapped[str | None] = mapped_column(String(255))
     inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))

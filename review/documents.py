@@ -68,6 +68,10 @@ def attach_document(application_id: int, item_id: str, media_file_id: int,
     media = Session.get(MediaFile, media_file_id)
     if media is None or media.openid != app.openid:
         raise ReviewError("没有找到这张照片，请重新发送。")
+    attached = Session.scalar(select(ApplicationDocument).where(
+        ApplicationDocument.application_id == app.id, ApplicationDocument.media_file_id == media.id))
+    if attached is not None:  # the same message handled again: it keeps the slot it took
+        return attached
     if app.state == "draft":  # a new photo for the same item and member replaces the old one
         document = Session.scalar(select(ApplicationDocument).where(
             ApplicationDocument.application_id == app.id, ApplicationDocument.item_id == item_id,

@@ -32,7 +32,11 @@ def config_file(var_dir) -> Path:
     config = {
         "app": {"env": "testing", "var_dir": str(var_dir)},
         "wechat": {"token": "test-token", "app_id": "wx_test_app", "app_secret": "test-secret",
-                   "encoding_aes_key": TEST_AES_KEY},
+                   "encoding_aes_key": TEST_AES_KEY,
+                   # compat takes plaintext and encrypted messages alike; tests of safe mode set it.
+                   "mode": "compat",
+                   # Conversation tests answer a whole form within seconds; flood tests lower it.
+                   "message_rate_limit": "10000 per minute"},
         "database": {"url": EXTERNAL_DB or f"sqlite:///{var_dir / 'test.db'}"},
         "redis": {"url": EXTERNAL_REDIS},
         "security": {"secret_key": "test-secret-key", "pii_key": "test-pii-key"},
@@ -129,12 +133,14 @@ def fake_wechat(app):
 
 
 def run_jobs(app) -> None:
-    """Run every queued job in this process, as a burst worker would; then read afresh."""
+    """Run every queued job in this process, as a burst worker would; then read afresh.
+    Retries already due (the test configuration retries at once) are moved onto the queues
+    first by RQ's scheduler, as the `flask scheduler` process would."""
     from models import Session
     from tasks import worker
 
     with app.app_context():
-        worker.run(burst=True)
+        worker.run(burst=True, with_scheduler=True)
     Session.remove()
 
 

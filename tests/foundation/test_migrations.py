@@ -10,7 +10,7 @@ from tests.conftest import EXTERNAL_DB, run_flask
 
 TABLES = {"households", "members", "residents", "staff_users", "inbound_messages", "outbound_messages",
           "media_files", "applications", "application_documents", "application_transitions",
-          "escalations", "escalation_notes", "visits", "clues", "audit_log", "alembic_version"}
+          "escalations", "escalation_notes", "visits", "clues", "audit_log", "conversations", "alembic_version"}
 
 
 def migrate_fresh(url: str) -> None:
