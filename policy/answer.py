@@ -75,6 +75,12 @@ def build(situations, checked, household, person, for_resident):
         {"eligible": e, "subsidy": s} for e, s in zip(flag["weifang_eligible"], money["weifang_subsidy"])
     ]
     jiuye = [{"members": members} for members in _listed(person["jiuye_kunnan"], checked)]
+    # A declared 分散供养特困 flag is a claim the rules check, shown to staff, never paid.
+    confirmed = person["tekun_claim_confirmed"]
+    claims = [
+        [{"member": m, "claim": "scattered_tekun", "confirmed": bool(confirmed[first + m])} for m in members]
+        for members, first in zip(_listed(checked.member["scattered_tekun"], checked), checked.first_member.tolist())
+    ]
     yiliao = [
         {
             "estimate": True,
@@ -114,10 +120,11 @@ def build(situations, checked, household, person, for_resident):
                 "yiliao": y,
                 "daikuan": dk,
             },
+            "claims": c,
             "rules_version": RULES_VERSION,
         }
-        for month, i, d, dl, t, j, w, k, y, dk in zip(
-            months, income, dibao, dishouru, tekun, jiaoyu, weifang, jiuye, yiliao, daikuan
+        for month, i, d, dl, t, j, w, k, y, dk, c in zip(
+            months, income, dibao, dishouru, tekun, jiaoyu, weifang, jiuye, yiliao, daikuan, claims
         )
     ]
     if for_resident:

@@ -29,10 +29,12 @@ class dishouru_eligible(Variable):
     def formula(household, period):
         # "Not 低保" is read as "income not below the 低保 standard": the other
         # 低保 conditions (户籍, assets) hold for 低收入 too, so a family refused 低保
-        # for its 户籍 or assets is not 低收入 either.
-        per_capita = household("income_per_capita", period)
+        # for its 户籍 or assets is not 低收入 either. Like 低保, it is assessed for
+        # the members who are not 特困 (dibao.py).
+        per_capita = household("dibao_income_per_capita", period)
         return (
             household("hukou_xiamen", period)
+            & (household("dibao_household_size", period) > 0)
             & household("dibao_assets_ok", period)
             & (per_capita >= household("dibao_standard", period))
             & (per_capita < household("dishouru_income_line", period))

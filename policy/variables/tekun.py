@@ -1,4 +1,4 @@
-"""特困人员 (per person): unable to work, no income, no able supporter, few assets."""
+"""特困人员 (per person): unable to work, no income, no able supporter, few assets, Xiamen 户籍."""
 
 import numpy
 from openfisca_core.periods import MONTH
@@ -59,11 +59,13 @@ class tekun_household_ok(Variable):
     value_type = bool
     entity = Household
     definition_period = MONTH
-    label = "家庭方面符合特困条件（家外无有能力的义务人、资产不超限、无机动车）"
+    label = "家庭方面符合特困条件（厦门户籍、家外无有能力的义务人、资产不超限、无机动车）"
 
     def formula(household, period):
+        # Xiamen 户籍: the application is made to the street (town) of the 户籍.
         return (
-            numpy.logical_not(household("has_able_supporter", period))
+            household("hukou_xiamen", period)
+            & numpy.logical_not(household("has_able_supporter", period))
             & (household("assets_per_capita", period) <= household("tekun_asset_limit", period))
             & numpy.logical_not(household("owns_vehicle", period))
         )
@@ -125,3 +127,16 @@ class has_tekun_member(Variable):
 
     def formula(household, period):
         return household.any(household.members("tekun_eligible", period))
+
+
+class tekun_claim_confirmed(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "申报的分散供养特困人员身份经规则确认"
+
+    def formula(person, period):
+        # The declared flag is a claim, never a condition: it is confirmed only
+        # where the rules find the person 特困 from the answers. A claim the rules
+        # contradict is shown to staff (the answer's `claims`) and pays nothing.
+        return person("scattered_tekun", period) & person("tekun_eligible", period)

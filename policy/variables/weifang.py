@@ -28,12 +28,11 @@ class weifang_eligible(Variable):
         )
         if not plan_fits.any():
             return plan_fits  # no dangerous house to renovate: nothing more to test
-        # A member living at home who is (or pre-checks as) 特困 is 分散供养.
-        tekun_at_home = household.any(household.members("scattered_tekun", period)) | household(
-            "has_tekun_member", period
-        )
+        # The members of a situation live together at home, so a member the rules
+        # find 特困 is 分散供养. The declared flag (scattered_tekun) is a claim the
+        # rules check (tekun_claim_confirmed), never a condition that pays.
         return (
-            (household("dibao_eligible", period) | tekun_at_home)
+            (household("dibao_eligible", period) | household("has_tekun_member", period))
             & household("housing_one_house", period)
             & plan_fits
         )

@@ -33,7 +33,9 @@ def test_worked_example_figure_by_figure(worked_example):
 
 def test_answer_has_the_shape_of_interfaces_md(worked_example):
     answer = assess(worked_example)
-    assert set(answer) == {"assessed_month", "income", "programmes", "documents", "explanation", "rules_version"}
+    # interfaces.md's keys, plus `claims` (declared flags the rules checked) and the tagged sentences
+    assert set(answer) == {"assessed_month", "income", "programmes", "documents", "explanation", "rules_version",
+                           "claims", "explanation_items"}
     assert set(answer["programmes"]) == {
         "dibao", "dishouru", "tekun", "jiaoyu", "weifang", "jiuye_kunnan", "yiliao", "daikuan",
     }
@@ -67,14 +69,16 @@ def test_explanation_of_a_refusal_gives_the_distance():
 
 
 def test_explanation_of_assets_over_the_limit():
-    answer = assess({"date": "2019-08-01", "hukou_xiamen": True, "members": [{"age": 70}], "financial_assets": 40000})
+    # of working age: at 70 the same person would be 特困 (limit 57,600) and not assessed for 低保
+    answer = assess({"date": "2019-08-01", "hukou_xiamen": True, "members": [{"age": 55}], "financial_assets": 40000})
     text = "\n".join(answer["explanation"])
     # 40000 − 48 × 800 = 1600
     assert "超过上限38400.00元" in text and "高出1600.00元" in text
 
 
 def test_the_month_decides_the_rules_not_the_day():
-    one = {"hukou_xiamen": True, "members": [{"age": 66, "monthly_income": 750}]}
+    # of working age: at 60+ 750 < 800 would be 特困 from July
+    one = {"hukou_xiamen": True, "members": [{"age": 55, "monthly_income": 750}]}
     june = assess(dict(one, date="2019-06-30"))
     july = assess(dict(one, date="2019-07-01"))
     assert june["programmes"]["dibao"]["standard"] == 720.0
@@ -98,7 +102,8 @@ def test_date_left_out_means_this_month_in_china():
 
 
 def test_tekun_members_and_their_support():
-    answer = assess({"date": "2019-08-01", "members": [{"age": 72}, {"age": 70, "monthly_income": 300}]})
+    answer = assess({"date": "2019-08-01", "hukou_xiamen": True,
+                     "members": [{"age": 72}, {"age": 70, "monthly_income": 300}]})
     assert answer["programmes"]["tekun"] == {"eligible": True, "members": [0, 1], "monthly_support": 1200.0}
     text = "\n".join(answer["explanation"])
     assert "第1位成员符合特困人员条件" in text and "1200.00" in text
@@ -146,3 +151,65 @@ def test_jiuye_kunnan_members():
         ],
     })
     assert answer["programmes"]["jiuye_kunnan"] == {"members": [0]}
+
+
+def test_tekun_needs_xiamen_hukou():
+    elder = {"date": "2019-08-01", "members": [{"age": 80}]}
+    assert assess(dict(elder, hukou_xiamen=True))["programmes"]["tekun"]["members"] == [0]
+    answer = assess(dict(elder, hukou_xiamen=False))
+    assert answer["programmes"]["tekun"] == {"eligible": False, "members": [], "monthly_support": 0.0}
+    assert any("特困人员须是厦门户籍" in line for line in answer["explanation"])
+
+
+def test_tekun_comes_before_dibao():
+    """Issue 11: alone, aged 40, intellectual disability grade 3, no income: 特困 at 1.5 × 720 =
+    1,080 (2019-06), not 低保 at 720 as well."""
+    answer = assess({"date": "2019-06-15", "hukou_xiamen": True,
+                     "members": [{"age": 40, "disability": {"kind": "intellectual", "grade": 3}}]})
+    programmes = answer["programmes"]
+    assert programmes["tekun"] == {"eligible": True, "members": [0], "monthly_support": 1080.0}
+    assert programmes["dibao"]["eligible"] is False and programmes["dibao"]["monthly_benefit"] == 0.0
+    assert programmes["dishouru"]["eligible"] is False
+    text = "\n".join(answer["explanation"])
+    assert "第1位成员符合特困人员条件，按特困人员供养" in text and "不再同时领取低保" in text
+    assert "低于低保标准" not in text  # nobody is left to assess for 低保
+    # the checklist is the 特困 one, not the 低保 family's
+    ids = {d["id"] for d in answer["documents"]}
+    assert "supporter_evidence" in ids and "property_declaration" not in ids
+
+
+def test_the_other_members_are_assessed_for_dibao_without_the_tekun_member():
+    # The wife (70, no income) is 特困; the husband (72, pension 1,000) is not and carries half of
+    # the household's 500 a month of medical spending: (800 − (1000 − 250)) × 1 = 50.
+    answer = assess({"date": "2019-08-01", "hukou_xiamen": True, "annual_medical_expense": 6000,
+                     "members": [{"age": 72, "monthly_income": 1000}, {"age": 70}]})
+    programmes = answer["programmes"]
+    assert programmes["tekun"]["members"] == [1] and programmes["tekun"]["monthly_support"] == 1200.0
+    assert programmes["dibao"]["eligible"] is True
+    assert programmes["dibao"]["monthly_benefit"] == 50.0
+    assert answer["income"]["per_capita"] == 250.0  # the household's income test is unchanged
+    text = "\n".join(answer["explanation"])
+    assert "第2位成员符合特困人员条件" in text
+    assert "其余1人按低保审核" in text and "250.00" in text and "750.00" in text
+    assert "× 1人 − 其余成员月净收入750.00元 = 50.00元" in text
+
+
+def test_a_declared_flag_is_a_claim_shown_not_paid():
+    situation = {"date": "2019-08-01", "hukou_xiamen": True,
+                 "members": [{"age": 78, "monthly_income": 1200, "scattered_tekun": True}],
+                 "housing": {"grade": "D", "one_house": True, "plan": "rebuild", "area_m2": 40}}
+    answer = assess(situation)
+    assert answer["claims"] == [{"member": 0, "claim": "scattered_tekun", "confirmed": False}]
+    assert answer["programmes"]["weifang"] == {"eligible": False, "subsidy": 0.0}
+    assert any("申报为已认定的分散供养特困人员，但按填写的情况不符合特困人员条件" in line
+               for line in answer["explanation"])
+    # the same person with a pension below the standard is 特困: the claim is confirmed and pays
+    situation["members"][0]["monthly_income"] = 500
+    answer = assess(situation)
+    assert answer["claims"] == [{"member": 0, "claim": "scattered_tekun", "confirmed": True}]
+    assert answer["programmes"]["weifang"] == {"eligible": True, "subsidy": 60000.0}
+    assert not any("申报为已认定" in line for line in answer["explanation"])
+
+
+def test_no_claims_without_a_declared_flag(worked_example):
+    assert assess(worked_example)["claims"] == []

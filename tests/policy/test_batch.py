@@ -74,7 +74,7 @@ def households(draw):
     return situation
 
 
-RESIDENT_PARTS = ("documents", "explanation")
+RESIDENT_PARTS = ("documents", "explanation", "explanation_items")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
@@ -89,7 +89,8 @@ def test_a_batch_gives_each_household_the_answer_it_gets_alone(batch):
 
 
 def test_households_of_different_months_share_one_batch():
-    one = {"hukou_xiamen": True, "members": [{"age": 66, "monthly_income": 750}]}
+    # of working age: at 60+ 750 < 800 would be 特困 from July
+    one = {"hukou_xiamen": True, "members": [{"age": 55, "monthly_income": 750}]}
     june, july, worker_march, worker_april = assess_many([
         dict(one, date="2019-06-20"),
         dict(one, date="2019-07-20"),

@@ -64,7 +64,7 @@ def test_housing_permits_depend_on_the_plan():
 
 def test_tekun_checklist():
     documents = _checklist({
-        "date": "2019-08-01",
+        "date": "2019-08-01", "hukou_xiamen": True,
         "members": [{"age": 82, "disability": {"kind": "physical", "grade": 1}}, {"age": 12, "student_stage": "primary"}],
     })
     assert documents["id_card"]["members"] == [0]
