@@ -6,12 +6,13 @@ from forms.export import to_json
 from forms.registry import all_forms, get
 from forms.schema import Field, Form, Option, load_form
 from forms.situation import to_situation
-from forms.types import parse_answer
+from forms.types import Understood, parse_answer, understand
 from forms.verdict import assess
-from forms.walk import Question, answer, applicable, back, next_question, prune, skip, walk
+from forms.walk import (Answered, Question, answer, answer_noted, applicable, back, next_question, prune,
+                        skip, walk)
 
 __all__ = [
-    "AnswerError", "assess", "Field", "Form", "FormError", "Option", "Question", "all_forms", "answer",
-    "applicable", "back", "get", "load_form", "next_question", "parse_answer", "prune", "skip",
-    "to_json", "to_situation", "walk",
+    "Answered", "AnswerError", "assess", "Field", "Form", "FormError", "Option", "Question",
+    "Understood", "all_forms", "answer", "answer_noted", "applicable", "back", "get", "load_form",
+    "next_question", "parse_answer", "prune", "skip", "to_json", "to_situation", "understand", "walk",
 ]

@@ -39,6 +39,7 @@ DEFAULT_MEMBER_LABEL = "第{{ n }}位家庭成员"
 class Option:
     value: str
     label: str
+    aliases: tuple = ()  # other words residents use for it: 湖里 for 湖里区, 随便 for 哪里都可以
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,8 +169,8 @@ def _options(raw, fail):
         fail("a choice needs a non-empty list of `options`")
     out = []
     for option in options:
-        if not isinstance(option, dict) or set(option) != {"value", "label"}:
-            fail("each option is {value: …, label: …}")
+        if not isinstance(option, dict) or not {"value", "label"} <= set(option) <= {"value", "label", "aliases"}:
+            fail("each option is {value: …, label: …} with optional aliases: […]")
         value, label = option["value"], option["label"]
         # Digits are how a resident picks an option by number; a value of digits would
         # be ambiguous (and YAML reads yes/no/1 as booleans and numbers).
@@ -177,9 +178,18 @@ def _options(raw, fail):
             fail(f"option value {value!r} must be text that is not only digits (quote it)")
         if type(label) is not str or not label.strip():
             fail(f"option {value!r} needs a label")
-        out.append(Option(value, label))
+        aliases = option.get("aliases", [])
+        if not isinstance(aliases, list) or "aliases" in option and not aliases or any(
+                type(a) is not str or not a.strip() or a.strip().isdigit() for a in aliases):
+            fail(f"aliases of option {value!r} must be a non-empty list of words (not only digits)")
+        out.append(Option(value, label, tuple(a.strip() for a in aliases)))
     if len({o.value for o in out}) < len(out) or len({o.label for o in out}) < len(out):
         fail("option values and labels must be unique")
+    # A word naming two options would always be refused as ambiguous.
+    names = [name for o in out for name in {o.label, *o.aliases}]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        fail(f"aliases name more than one option: {', '.join(repeated)}")
     return tuple(out)
 
 

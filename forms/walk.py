@@ -13,10 +13,11 @@ Every function here is pure: it returns new answers and never changes the ones i
 
 import copy
 from dataclasses import dataclass, field as dataclass_field
+from typing import NamedTuple
 
 from forms.errors import AnswerError
 from forms.schema import Field
-from forms.types import parse_answer
+from forms.types import understand
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,23 @@ def _find(form, answers, path):
     raise KeyError(f"{list(path)} is not a question of form {form.id} now")
 
 
+class Answered(NamedTuple):
+    """New answers, and a note for the resident when the answer was read loosely
+    ("已按 1,500 元记录。" for 1500左右), else None."""
+
+    answers: dict
+    note: str | None
+
+
+def answer_noted(form, answers, path, raw):
+    """`answer`, with the note saying how a loosely read answer was recorded."""
+    question = _find(form, answers, path)
+    understood = understand(question.field, raw)
+    changed = copy.deepcopy(answers)
+    _put(changed, question, understood.value)
+    return Answered(prune(form, changed), understood.note)
+
+
 def answer(form, answers, path, raw):
     """The answers with the question at `path` answered from `raw` (text, or the channel's
     value for an image or a location), and the answers that no longer apply dropped.
@@ -146,11 +164,7 @@ def answer(form, answers, path, raw):
     AnswerError says, in Chinese, why `raw` is not an answer; KeyError, that `path` is not
     a question now.
     """
-    question = _find(form, answers, path)
-    value = parse_answer(question.field, raw)
-    changed = copy.deepcopy(answers)
-    _put(changed, question, value)
-    return prune(form, changed)
+    return answer_noted(form, answers, path, raw).answers
 
 
 def skip(form, answers, path):

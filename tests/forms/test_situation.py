@@ -39,8 +39,8 @@ HOUSEHOLD_REPLIES = [
     "是", "否",                                 # hukou in Xiamen; nobody is 特困
     "3",                                        # three people
     "45", "男", "是", "2500", "否",              # 1: works, earns 2500
-    "43", "女", "否", "0", "否",                 # 2: no work, no income
-    "15", "女", "是", "初中", "否", "否", "否",   # 3: junior-high student, not boarding
+    "43", "女", "配偶", "否", "0", "否",         # 2: the spouse: no work, no income
+    "15", "女", "子女", "是", "初中", "否", "否", "否",  # 3: a child in junior high, not boarding
     "0", "否", "3600", "0", "0", "0", "2万", "否",
 ]
 APPLICANT_REPLIES = ["陈美玲", "11010519491231002X", "13912345678", "湖里区", "金山街道", "某某路1号"]
