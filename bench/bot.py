@@ -13,12 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import conversation  # noqa: E402
+from bot import conversation, state  # noqa: E402
 from tests.examples import WORKED_EXAMPLE_PLAN, typed  # noqa: E402
 
 def one_conversation(timings: list[float]) -> None:
-    session: dict = {}
-    conversation.start(session, "dibao")
+    chat = state.empty()
+    conversation.start(chat, "dibao")
+    session = state.active(chat)
     while session["stage"] == "form":
         text = typed(conversation.current(session), WORKED_EXAMPLE_PLAN)
         start = time.perf_counter()

@@ -1,6 +1,6 @@
 """Walking a form one question at a time: ask, check, go back, change, confirm.
 
-The session (bot/session.py) holds the form id and the answers in the shape forms/ defines;
+A context of the conversation (bot/state.py) holds the form id and the answers in the shape forms/ defines;
 forms/ decides which question comes next, so the chat, the mini-program and the console
 agree on every rule of the form.
 """
@@ -9,16 +9,19 @@ from __future__ import annotations
 import forms
 from models.pii import mask
 
+from . import state
 from .reply import Reply, render
 
 MAX_FAILURES = 3
 
 
-def start(session: dict, form_id: str) -> Reply:
+def start(chat: dict, form_id: str) -> Reply:
+    """A new draft of `form_id` (replacing an older one of the same form), made active."""
     form = forms.get(form_id)
-    session.clear()
-    session.update(form=form_id, title=form.title, stage="form", answers={}, failures={})
-    return render("form_start", title=form.title, description=form.description or "") + ask(session)
+    others = [state.label(c) for c in state.contexts(chat) if c["key"] != form_id]
+    context = state.add(chat, {"key": form_id, "form": form_id, "title": form.title,
+                               "stage": state.Stage.FORM.value, "answers": {}, "failures": {}})
+    return render("form_start", title=form.title, description=form.description or "", others=others) + ask(context)
 
 
 def form_of(session: dict):
@@ -36,13 +39,15 @@ def current(session: dict):
     return forms.next_question(form, session["answers"])
 
 
-def ask(session: dict, hint: str | None = None) -> Reply:
+def ask(session: dict, hint: str | None = None, note: str | None = None) -> Reply:
+    """The current question; `note` says how the last answer was understood ("已按 1,500 元记录")."""
     question = current(session)
     if question is None:
-        session["stage"] = "confirm"
-        return summary(session)
-    session["stage"] = "form"
-    return render("question", q=question, field=question.field, hint=hint,
+        state.set_stage(session, state.Stage.CONFIRM)
+        reply = summary(session)
+        return render("note", note=note) + reply if note else reply
+    state.set_stage(session, state.Stage.FORM)
+    return render("question", q=question, field=question.field, hint=hint, note=note,
                   options=_options(question.field))
 
 
@@ -59,19 +64,20 @@ def answer(session: dict, text: str | None = None, value=None) -> Reply:
         return summary(session)
     key = ".".join(str(p) for p in question.path)
     try:
-        session["answers"] = forms.answer(form_of(session), session["answers"], question.path,
-                                          value if value is not None else text)
+        answered = forms.answer_noted(form_of(session), session["answers"], question.path,
+                                      value if value is not None else text)
     except forms.AnswerError as err:
         failures = session["failures"].get(key, 0) + 1
         session["failures"][key] = failures
         if failures >= MAX_FAILURES:
             return render("too_many_failures", reason=str(err), optional=not question.field.required)
         return ask(session, hint=str(err))
+    session["answers"] = answered.answers
     session["failures"].pop(key, None)
     # After a change, the walk resumes at the first question still unanswered: new ones the
     # change made apply, or else the summary.
     session.pop("editing", None)
-    return ask(session)
+    return ask(session, note=answered.note)
 
 
 def skip(session: dict) -> Reply:
@@ -97,13 +103,13 @@ def answered(session: dict) -> list:
 
 
 def summary(session: dict) -> Reply:
-    session["stage"] = "confirm"
+    state.set_stage(session, state.Stage.CONFIRM)
     return render("summary", title=session["title"],
                   lines=[(q.prompt, display(q)) for q in answered(session)])
 
 
 def choose_edit(session: dict) -> Reply:
-    session["stage"] = "edit_pick"
+    state.set_stage(session, state.Stage.EDIT_PICK)
     return render("edit_pick", lines=[(q.prompt, display(q)) for q in answered(session)], hint=None)
 
 

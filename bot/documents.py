@@ -9,27 +9,36 @@ from channels import media as channel_media
 from models import ApplicationDocument, MediaFile, Session
 
 from . import session as sessions
+from . import state
 from .reply import Reply, render
 
 
-def begin(session: dict, application_id: int, slots: list[dict], supplement: bool = False) -> None:
+def begin(context: dict, application_id: int, slots: list[dict], supplement: bool = False) -> None:
     """Collect `slots`; `supplement` when staff asked for them after submission."""
-    session.update(stage="documents", application_id=application_id, slots=slots, received={}, current=0,
-                   supplement=supplement)
+    context.update(application_id=application_id, slots=slots, received={}, current=0, supplement=supplement)
+    state.set_stage(context, state.Stage.DOCUMENTS)
 
 
-def reopen(session: dict, openid: str) -> Reply | None:
-    """What staff asked this resident for, asked for again exactly: None when nothing is open."""
-    requests = review.open_requests(openid)
-    if not requests:
-        return None
-    request = requests[0]
-    slots = [{"item": item["item_id"], "member": item["member"], "title": item["title"]}
-             for item in request["items"]]
-    session.clear()
-    session.update(form="supplement", title=f"{request['programme_label']}申请（编号{request['application_id']}）补充材料")
-    begin(session, request["application_id"], slots, supplement=True)
-    return render("supplement", title=session["title"], slots=slots, note=request["note"])
+def reopen(chat: dict, openid: str, others: bool = False) -> Reply | None:
+    """Documents staff asked for: that application's context, opened or made active, and
+    the resident told so. None when nothing is asked for, or it is already the active one."""
+    for request in review.open_requests(openid):
+        key = state.supplement_key(request["application_id"])
+        if chat.get("active") == key:
+            return None
+        if key in chat["contexts"]:
+            context = state.switch(chat, key)
+            return render("switched", now=state.label(context),
+                          others=[state.label(c) for c in state.others(chat)]) + status(context)
+        slots = [{"item": item["item_id"], "member": item["member"], "title": item["title"]}
+                 for item in request["items"]]
+        context = {"key": key, "form": "supplement", "title": f"{request['programme_label']}申请",
+                   "programme": request["programme"], "answers": {}}
+        begin(context, request["application_id"], slots, supplement=True)
+        state.add(chat, context)
+        return render("supplement", label=state.label(context), slots=slots, note=request["note"],
+                      others=[state.label(c) for c in state.others(chat)])
+    return None
 
 
 def missing(session: dict) -> list[int]:
@@ -43,15 +52,15 @@ def on_photo(session: dict, openid: str, media_id: str, inbound_id: int | None) 
     try:
         document = review.attach_document(session["application_id"], slot["item"], record.id, member=slot["member"])
     except review.ReviewError as err:
-        session["ended"] = True
+        session["done"] = True  # e.g. staff already decided: nothing more to collect here
         return Reply([err.message])
     session["received"][str(index)] = {"document": document.id, "media": record.id}
     left = missing(session)
     if left:
         session["current"] = left[0]
     elif session.get("supplement"):  # review moved the application back to in_review itself
-        session["ended"] = True
-        return render("supplement_done", title=session["title"])
+        session["done"] = True
+        return render("supplement_done", title=state.label(session))
     return render("document_received", slot=slot, got=len(session["slots"]) - len(left),
                   total=len(session["slots"]), next=session["slots"][left[0]] if left else None)
 
@@ -98,14 +107,16 @@ def after_download(media_file_id: int) -> None:
     from . import push
 
     with sessions.turn(record.openid):
-        session = sessions.load(record.openid)
-        index = _slot_of(session, document.id)
+        chat = sessions.load_chat(record.openid)
+        session, index = next(((c, i) for c in state.contexts(chat)
+                               if (i := _slot_of(c, document.id)) is not None), (None, None))
         review.intake.detach(document.id)
-        if session is None or index is None:
+        if session is None:
+            Session.commit()
             return
         session["received"].pop(str(index), None)
         session["current"] = index
-        sessions.save(record.openid, session)
+        sessions.save_chat(record.openid, chat)
         Session.commit()
         slot = session["slots"][index]
         twin_slot = None

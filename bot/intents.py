@@ -42,4 +42,6 @@ def form_for(text: str) -> str | None:
 
 def urgent(text: str) -> bool:
     said = normalise(text)
+    for phrase in _words()["not_urgent"]:
+        said = said.replace(phrase, "")
     return any(word in said for word in _words()["urgent"])

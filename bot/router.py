@@ -14,7 +14,7 @@ from channels.inbound import InboundEvent
 
 import review
 
-from . import conversation, documents, escalate, intents
+from . import conversation, documents, escalate, faq, intents, state
 from . import session as sessions
 from . import verdict as verdicts
 from .reply import Reply, render
@@ -33,14 +33,14 @@ def menu_names() -> dict[str, str]:
 def handle(event: InboundEvent) -> Reply | None:
     """The reply to one message. The caller holds the resident's turn and commits the
     conversation together with the message's outcome (bot.turns)."""
+    case = escalate.follow_up(event)  # an open case the resident asked for: staff take it from here
+    if case is not None:
+        return case
     if event.kind == "event" and event.event != "click":
         return on_event(event)
-    session = sessions.load(event.openid) or {}
-    reply = converse(event, session)
-    if session.get("ended"):
-        sessions.clear(event.openid)
-    elif session.get("form"):
-        sessions.save(event.openid, session)
+    chat = sessions.load_chat(event.openid)
+    reply = converse(event, chat)
+    sessions.save_chat(event.openid, chat)
     return reply
 
 
@@ -54,66 +54,132 @@ def on_event(event: InboundEvent) -> Reply | None:
     return None  # view (a link opened), scan, location reports: nothing to say
 
 
-def converse(event: InboundEvent, session: dict) -> Reply:
+def converse(event: InboundEvent, chat: dict) -> Reply:
     text = event.text if event.kind in ("text", "voice") else None
     if event.kind == "voice" and not text:
         return render("voice_unclear")
     command = intents.command(text) if text else None
     if event.kind == "event":  # a menu click
-        return on_click(event, session)
+        return on_click(event, chat)
 
     if command == "human":
-        return escalate.to_staff(event, session, "human")
+        return escalate.to_staff(event, state.active(chat) or {}, "human")
     if command == "progress":
         return escalate.progress(event.openid)
     if command == "help":
-        return render("help", title=session.get("title") if session.get("form") else None)
+        context = state.active(chat)
+        return render("help", title=context["title"] if context else None)
     if command == "cancel":
-        return cancel(session)
+        return cancel(chat)
+    if intents.normalise(text or "") in escalate.RESUME_WORDS:  # back from a case to the application
+        context = state.active(chat)
+        return render("switched", now=state.label(context), others=[]) + again(chat, context) if context \
+            else render("help", title=None)
     if command == "restart":
-        if session.get("form") in {f.id for f in forms.all_forms()}:
-            return conversation.start(session, session["form"])
+        context = state.active(chat)
+        if context and context["form"] in {f.id for f in forms.all_forms()}:
+            return conversation.start(chat, context["form"])
         return render("help", title=None)
 
-    if not session.get("form"):
-        return idle(event, session, text)
-    if session.get("stage") == "resume":
-        return resume(event, session, text)
-    if time.time() - session.get("updated_at", time.time()) > sessions.RESUME_AFTER_S:
-        session["resume_stage"], session["stage"] = session["stage"], "resume"
-        return render("resume", title=session["title"])
-    reply = in_form(event, session, text, command)
+    switched = requested_documents(event, chat, text, command) or named_context(chat, text)
+    context = state.active(chat)
+    if context is None:
+        return idle(event, chat, text)
+    if switched is not None and event.kind != "image":
+        return switched  # "我是要补低保的材料": where we are now, what is next
+    stage = state.Stage(context["stage"])
+    if stage != state.Stage.RESUME and \
+            time.time() - chat.get("updated_at", time.time()) > sessions.RESUME_AFTER_S:
+        context["resume_stage"] = stage.value
+        state.set_stage(context, state.Stage.RESUME)
+        return render("resume", title=context["title"])
+    question = faq_answer(text, command, context, stage)
+    if question is not None:
+        return question
     if text and intents.urgent(text):
-        reply = escalate.to_staff(event, session, "urgent") + reply
+        # Staff take the conversation from here (bot/escalate.follow_up): the next form question
+        # would only mislead; 继续申请 comes back to it.
+        return escalate.to_staff(event, context, "urgent")
+    reply = HANDLERS[stage](event, chat, context, text, command)
+    if switched is not None:
+        reply = switched + reply
     return reply
 
 
-def on_click(event: InboundEvent, session: dict) -> Reply:
+def faq_answer(text: str | None, command: str | None, context: dict, stage: state.Stage) -> Reply | None:
+    """A question mid-form ("什么是低保", "为什么要问这个") is answered, then the same
+    question asked again; it counts neither as an answer nor as a wrong one."""
+    if not text or command or intents.urgent(text):
+        return None
+    if stage == state.Stage.FORM:
+        reply = faq.answer(text, context["form"], conversation.current(context))
+        return reply + conversation.ask(context) if reply is not None else None
+    if stage in (state.Stage.DOCUMENTS, state.Stage.CONFIRM, state.Stage.EDIT_PICK):
+        reply = faq.answer(text, context["form"])
+        return reply + again({}, context) if reply is not None else None
+    return None
+
+
+def requested_documents(event: InboundEvent, chat: dict, text: str | None, command: str | None) -> Reply | None:
+    """Staff asked for documents of an application: a photo, 补充 or 提交 goes to that
+    application (and the resident is told), whatever else is open."""
+    wants = event.kind == "image" or (text and (command == "submit" or "补" in text))
+    context = state.active(chat)
+    if not wants or (context and context.get("supplement")):
+        return None
+    if event.kind == "image" and context and context.get("stage") == state.Stage.FORM:
+        question = conversation.current(context)
+        if question is not None and question.field.type == "image":
+            return None  # the form itself asks for a photo now
+    return documents.reopen(chat, event.openid, others=bool(context))
+
+
+def named_context(chat: dict, text: str | None) -> Reply | None:
+    """The resident names another open piece of work ("我是要补低保的材料", "继续教育救助")."""
+    if not text or not chat["order"]:
+        return None
+    form_id = intents.form_for(text)
+    current = state.active(chat)
+    if form_id and current and current["form"] == form_id and "继续" in text:
+        return render("switched", now=state.label(current), others=[]) + again(chat, current)
+    for context in state.others(chat):
+        if form_id and (context["form"] == form_id or context.get("programme") == form_id):
+            state.switch(chat, context["key"])
+            return render("switched", now=state.label(context),
+                          others=[state.label(c) for c in state.others(chat)]) + again(chat, context)
+    return None
+
+
+def on_click(event: InboundEvent, chat: dict) -> Reply:
     key = event.key or ""
     if key.startswith("APPLY_"):
         form_id = key.removeprefix("APPLY_").lower()
         if form_id in {f.id for f in forms.all_forms()}:
-            return conversation.start(session, form_id)
+            return start_form(chat, form_id)
     if key == "PROGRESS":
         return escalate.progress(event.openid)
     if key == "HUMAN":
-        return escalate.to_staff(event, session, "human")
+        return escalate.to_staff(event, state.active(chat) or {}, "human")
     name = menu_names().get(key)
     return render("menu_click", name=name or key, available=False)
 
 
-def idle(event: InboundEvent, session: dict, text: str | None) -> Reply:
-    if event.kind == "image" or (text and intents.command(text) == "submit") or (text and "补充" in text):
-        reopened = documents.reopen(session, event.openid)
-        if reopened is not None:
-            if event.kind == "image":  # the photo they just sent is the first of the requested items
-                return documents.on_photo(session, event.openid, event.media_id, event.inbound_id)
-            return reopened
+def start_form(chat: dict, form_id: str) -> Reply:
+    """A form from the menu or the resident's words: its draft again if one is open."""
+    if form_id in chat["contexts"]:
+        context = state.switch(chat, form_id)
+        return render("switched", now=state.label(context), others=[]) + again(chat, context)
+    return conversation.start(chat, form_id)
+
+
+def idle(event: InboundEvent, chat: dict, text: str | None) -> Reply:
     expired = sessions.expired_title(event.openid)
     if text and intents.urgent(text):
-        return escalate.to_staff(event, session, "urgent")
+        return escalate.to_staff(event, {}, "urgent")
+    if text and (answer := faq.answer(text)) is not None:  # "低保是什么" asks; it applies for nothing
+        return answer
     if text and (form_id := intents.form_for(text)):
-        reply = conversation.start(session, form_id)
+        reply = start_form(chat, form_id)
         return render("expired", title=expired) + reply if expired else reply
     if expired:
         return render("expired", title=expired)
@@ -131,97 +197,133 @@ def idle(event: InboundEvent, session: dict, text: str | None) -> Reply:
     return render("not_understood", text=text or "")
 
 
-def resume(event: InboundEvent, session: dict, text: str | None) -> Reply:
+def in_resume(event: InboundEvent, chat: dict, context: dict, text: str | None, command: str | None) -> Reply:
     said = intents.normalise(text or "")
     if said in ("1", "继续", "是", "好"):
-        session["stage"] = session.pop("resume_stage")
-        return again(session)
-    if said in ("2", "重新开始", "不", "否"):
-        return conversation.start(session, session["form"])
-    return render("resume", title=session["title"])
+        state.set_stage(context, context.pop("resume_stage"))
+        return again(chat, context)
+    if said in ("2", "重新开始", "不", "否") and not context.get("application_id"):
+        return conversation.start(chat, context["form"])
+    return render("resume", title=context["title"])
 
 
-def again(session: dict) -> Reply:
+def again(chat: dict, context: dict) -> Reply:
     """Say where the resident was: the question, the summary, or the documents still missing."""
-    stage = session["stage"]
-    if stage == "documents":
-        return documents.status(session)
-    if stage == "confirm":
-        return conversation.summary(session)
-    if stage == "edit_pick":
-        return conversation.choose_edit(session)
-    return conversation.ask(session)
+    stage = state.Stage(context["stage"])
+    if stage == state.Stage.DOCUMENTS:
+        return documents.status(context)
+    if stage == state.Stage.CONFIRM:
+        return conversation.summary(context)
+    if stage == state.Stage.EDIT_PICK:
+        return conversation.choose_edit(context)
+    return conversation.ask(context)
 
 
-def cancel(session: dict) -> Reply:
-    title = session.get("title")
-    session.clear()
-    session["ended"] = True
-    return render("cancelled", title=title)
+def cancel(chat: dict) -> Reply:
+    """Cancel the active piece of work only; another open one carries on."""
+    context = state.active(chat)
+    if context is None:
+        return render("cancelled", title=None, next=None)
+    following = state.close(chat, context["key"])
+    return render("cancelled", title=context.get("title"), next=state.label(following) if following else None)
 
 
-def in_form(event: InboundEvent, session: dict, text: str | None, command: str | None) -> Reply:
-    stage = session["stage"]
-    if stage == "documents":
-        return in_documents(event, session, text, command)
-    if stage == "done":
-        session.clear()
-        session["ended"] = True
-        return idle(event, session, text)
+def in_form(event: InboundEvent, chat: dict, context: dict, text: str | None, command: str | None) -> Reply:
     if command == "back":
-        return conversation.back(session)
+        return conversation.back(context)
     if command == "edit":
-        return conversation.choose_edit(session)
-    if stage == "edit_pick":
-        return conversation.pick_edit(session, text or "")
-    if stage == "confirm":
-        if command in ("confirm", "submit"):
-            return finish(event, session)
-        return conversation.summary(session)
+        return conversation.choose_edit(context)
     if command == "skip":
-        return conversation.skip(session)
-    question = conversation.current(session)
+        return conversation.skip(context)
+    question = conversation.current(context)
     if event.kind == "image" and question is not None and question.field.type == "image":
         media.request_download(event.openid, event.media_id, inbound_id=event.inbound_id)
-        return conversation.answer(session, value={"media_id": event.media_id})
+        return conversation.answer(context, value={"media_id": event.media_id})
     if event.kind == "location" and question is not None and question.field.type == "location":
-        return conversation.answer(session, value={"lat": event.latitude, "lng": event.longitude,
+        return conversation.answer(context, value={"lat": event.latitude, "lng": event.longitude,
                                                    "label": event.label or ""})
     if text is None:
-        return conversation.ask(session, hint="这一题请用文字回答。")
-    return conversation.answer(session, text=text)
+        return conversation.ask(context, hint="这一题请用文字回答。")
+    return conversation.answer(context, text=text)
 
 
-def in_documents(event: InboundEvent, session: dict, text: str | None, command: str | None) -> Reply:
+def in_edit_pick(event: InboundEvent, chat: dict, context: dict, text: str | None, command: str | None) -> Reply:
+    if command == "back":
+        return conversation.back(context)
+    return conversation.pick_edit(context, text or "")
+
+
+def in_confirm(event: InboundEvent, chat: dict, context: dict, text: str | None, command: str | None) -> Reply:
+    if command == "back":
+        return conversation.back(context)
+    if command == "edit":
+        return conversation.choose_edit(context)
+    if command in ("confirm", "submit"):
+        return finish(event, chat, context)
+    return conversation.summary(context)
+
+
+def in_documents(event: InboundEvent, chat: dict, context: dict, text: str | None, command: str | None) -> Reply:
     if event.kind == "image" and event.media_id:
-        return documents.on_photo(session, event.openid, event.media_id, event.inbound_id)
-    if command == "submit" and not session.get("supplement"):
-        reply = documents.submit(session)
-        if not documents.missing(session):
-            session["ended"] = True
+        reply = documents.on_photo(context, event.openid, event.media_id, event.inbound_id)
+        if context.get("done"):  # the last requested document: this piece of work is over
+            return reply + _carry_on(chat, context)
         return reply
+    if command == "submit" and not context.get("supplement"):
+        reply = documents.submit(context)
+        if not documents.missing(context):
+            return reply + _carry_on(chat, context)
+        return reply
+    if command == "why" and context.get("verdict"):
+        return verdicts.why(context["form"], context["verdict"], context["answers"])
     said = intents.normalise(text or "")
     if said.isdigit():
-        return documents.choose(session, int(said))
-    return documents.status(session, hint=None if command == "missing" else "请把材料拍照发给我。")
+        return documents.choose(context, int(said))
+    return documents.status(context, hint=None if command == "missing" else "请把材料拍照发给我。")
 
 
-def finish(event: InboundEvent, session: dict) -> Reply:
+def _carry_on(chat: dict, context: dict) -> Reply:
+    """Close a finished context; remind the resident of the one now active, if any."""
+    following = state.close(chat, context["key"])
+    if following is None:
+        return Reply([])
+    return render("switched", now=state.label(following), others=[]) + again(chat, following)
+
+
+def in_done(event: InboundEvent, chat: dict, context: dict, text: str | None, command: str | None) -> Reply:
+    """The verdict was the last word: anything but 为什么 starts afresh."""
+    if command == "why":
+        return verdicts.why(context["form"], context["verdict"], context["answers"])
+    state.close(chat, context["key"])
+    return converse(event, chat)
+
+
+HANDLERS = {
+    state.Stage.DONE: in_done,
+    state.Stage.FORM: in_form,
+    state.Stage.EDIT_PICK: in_edit_pick,
+    state.Stage.CONFIRM: in_confirm,
+    state.Stage.DOCUMENTS: in_documents,
+    state.Stage.RESUME: in_resume,
+}
+
+
+def finish(event: InboundEvent, chat: dict, context: dict) -> Reply:
     """Confirmed: the rules' verdict, and for an application the whole checklist at once."""
-    form_id, answers = session["form"], session["answers"]
+    form_id, answers = context["form"], context["answers"]
     if form_id == "xiansuo":
         review.intake.report_clue(event.openid, answers)
-        session["stage"] = "done"
+        state.close(chat, context["key"])
         return render("clue_received", urgent=answers.get("urgency") == "urgent")
     verdict = verdicts.assess(form_id, answers)
-    session["verdict"] = verdict
+    context["verdict"] = verdict
     programme = verdicts.programme(form_id, verdict)
     if programme is None:
-        session["stage"] = "done"
-        return verdicts.message(form_id, verdict, None, [])
-    labels = ["您本人"] + [f"第{i + 1}位家庭成员" for i in range(1, len(answers.get("members") or []))]
-    checklist = verdicts.slots(verdict, labels)
+        state.set_stage(context, state.Stage.DONE)  # kept for 为什么, closed by the next message
+        return verdicts.message(form_id, verdict, None, [], answers)
+    checklist = verdicts.slots(verdict, verdicts.member_labels(answers))
     application = review.intake.open_draft(event.openid, form_id, programme, answers,
                                            verdicts.situation(form_id, answers), verdict, verdict["documents"])
-    documents.begin(session, application.id, checklist)
-    return verdicts.message(form_id, verdict, programme, checklist)
+    context["programme"] = programme
+    documents.begin(context, application.id, checklist)
+    return verdicts.message(form_id, verdict, programme, checklist, answers)

@@ -14,6 +14,8 @@ from datetime import timedelta
 
 from models import Conversation, Session, locks, utcnow
 
+from . import state
+
 TTL = timedelta(days=7)
 # After this long without a message, coming back starts with "继续上次的申请？".
 RESUME_AFTER_S = 30 * 60
@@ -23,27 +25,32 @@ def _row(openid: str) -> Conversation | None:
     return Session.get(Conversation, openid)
 
 
-def load(openid: str) -> dict | None:
+def load_chat(openid: str) -> dict:
+    """The resident's conversation (bot/state.py), empty when none or expired."""
     row = _row(openid)
     if row is None or row.updated_at < utcnow() - TTL:
-        return None
-    return dict(row.state)
+        return state.empty()
+    return state.upgrade(dict(row.state))
 
 
-def save(openid: str, session: dict) -> None:
-    """Saved with the caller's transaction: the caller commits."""
-    session["updated_at"] = time.time()
+def save_chat(openid: str, chat: dict) -> None:
+    """Saved with the caller's transaction: the caller commits. No open work, no row."""
     row = _row(openid)
+    if not chat["contexts"]:
+        if row is not None:
+            Session.delete(row)
+        return
+    chat["updated_at"] = time.time()
     if row is None:
         row = Conversation(openid=openid)
         Session.add(row)
-    row.state, row.title, row.updated_at = dict(session), session.get("title"), utcnow()
+    current = state.active(chat) or {}
+    row.state, row.title, row.updated_at = dict(chat), current.get("title"), utcnow()
 
 
-def clear(openid: str) -> None:
-    row = _row(openid)
-    if row is not None:
-        Session.delete(row)
+def load(openid: str) -> dict | None:
+    """The active context (the form or documents the resident is at), for tools and tests."""
+    return state.active(load_chat(openid))
 
 
 def expired_title(openid: str) -> str | None:

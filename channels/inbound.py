@@ -53,6 +53,8 @@ def from_wechat(message) -> InboundEvent:
     openid = message.source
     if not openid:
         raise ValueError("no FromUserName")
+    if not 0 <= int(message.time or 0) < 2**32:  # seconds since 1970: anything else is forged
+        raise ValueError("CreateTime out of range")
     if message.type == "event":
         key = f"{openid}:{message.time}:{message.event}"
     elif message.id:

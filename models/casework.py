@@ -13,6 +13,9 @@ from .pii import Encrypted, EncryptedJSON
 
 
 class Escalation(Base):
+    """A case for staff. One opened by the resident (人工, urgent words) is a conversation
+    (`in_chat`): while it is open, everything the resident sends goes into its thread."""
+
     __tablename__ = "escalations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -20,7 +23,9 @@ class Escalation(Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
     district: Mapped[str | None] = mapped_column(String(20), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # human (人工) | urgent | staff
+    # The resident's own answer, for a case with neither application nor household.
+    street: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))  # human (人工) | urgent | flood | staff
     reason: Mapped[str | None] = mapped_column(Encrypted)
     transcript: Mapped[list] = mapped_column(EncryptedJSON, default=list)  # the conversation so far
     participants: Mapped[list] = mapped_column(JSON, default=list)
@@ -29,9 +34,20 @@ class Escalation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     first_response_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    # The resident asked for a person: their messages go into the thread while it is open.
+    in_chat: Mapped[bool] = mapped_column(default=False)
+    # What the chat is waiting for the resident to say: "district" | "street" | None.
+    asking: Mapped[str | None] = mapped_column(String(20))
+    # Set when the resident went back to an application ("继续申请"); messages then go to the
+    # chat as usual until the resident is quiet for a while, asks for a person or staff write.
+    paused_at: Mapped[datetime | None]
+    # The last thread message any member of staff has seen on the case page.
+    seen_message_id: Mapped[int | None]
 
     notes: Mapped[list[EscalationNote]] = relationship(cascade="all, delete-orphan",
                                                        order_by="EscalationNote.id")
+    messages: Mapped[list[EscalationMessage]] = relationship(cascade="all, delete-orphan",
+                                                             order_by="EscalationMessage.id")
 
 
 class EscalationNote(Base):
@@ -41,6 +57,23 @@ class EscalationNote(Base):
     escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EscalationMessage(Base):
+    """One line of a case's thread: what the resident sent, what the chat answered, what
+    staff wrote to the resident; in order."""
+
+    __tablename__ = "escalation_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(10))  # resident | bot | staff
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # Sealed: residents type identity and phone numbers.
+    text: Mapped[str] = mapped_column(Encrypted)
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    media_file_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -1,19 +1,31 @@
 """Urgent cases (个案急难会商, notice 四㈠): opened from the chat (人工, an emergency) or by
 staff from an application; notes, participants, a resolution, and the time until someone
 first responded. An escalated application keeps its state and carries the `escalated` flag
-while a case about it is open."""
+while a case about it is open.
+
+A case the resident opened (人工, urgent words) is a conversation: while it is open, what the
+resident sends, what the chat answers and what staff write to the resident make its thread
+(`EscalationMessage`), which the case page shows and the case list counts as new messages."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import case as when, func, select
 
-from models import Application, Escalation, EscalationNote, Household, Resident, Session, StaffUser, utcnow
+from models import (DISTRICTS, Application, Escalation, EscalationNote, Household, MediaFile, Resident, Session,
+                    StaffUser, utcnow)
+from models.casework import EscalationMessage
 
 from . import access, audit, labels, lifecycle, notify, privacy
 from .errors import InvalidTransition, ReviewError
 
 CHAT_KINDS = ("human", "urgent", "flood")
+# Kinds where the resident asked for a person: the case becomes their conversation.
+THREAD_KINDS = ("human", "urgent")
+AUTHORS = ("resident", "bot", "staff")
+# The closing message the resident gets when staff resolve a conversation.
+CLOSED_NOTICE = "工作人员已经处理完您这次的求助。之后发来的消息由公众号自动回复；还需要工作人员帮忙，请回复“人工”。"
 MAX_TEXT = 2000
 MAX_PARTICIPANT = 60
 
@@ -25,11 +37,16 @@ def escalate_from_chat(openid: str, kind: str, reason: str | None, transcript: l
     resident's household; without any it waits for the city's admins."""
     if kind not in CHAT_KINDS:
         raise ValueError(f"kind must be one of {CHAT_KINDS}")
-    open_case = Session.scalar(select(Escalation).where(Escalation.openid == openid, Escalation.state == "open"))
+    open_case = Session.scalar(select(Escalation).where(Escalation.openid == openid, Escalation.state == "open")
+                               .order_by(Escalation.id.desc()).limit(1))
     if open_case is not None:  # one open case per resident: bring it up to date
         open_case.transcript = list(transcript or [])
         if kind == "urgent":
             open_case.kind, open_case.reason = "urgent", reason
+        if kind in THREAD_KINDS:
+            open_case.in_chat, open_case.paused_at = True, None
+        if open_case.district is None and district in DISTRICTS:
+            open_case.district = district
         Session.commit()
         return open_case
     app = None
@@ -44,7 +61,8 @@ def escalate_from_chat(openid: str, kind: str, reason: str | None, transcript: l
     elif district is None and resident and resident.household:
         district = resident.household.district
     case = Escalation(openid=openid, household_id=household_id, application_id=app.id if app else None,
-                      district=district, kind=kind, reason=reason, transcript=list(transcript or []))
+                      district=district, kind=kind, reason=reason, transcript=list(transcript or []),
+                      in_chat=kind in THREAD_KINDS)
     Session.add(case)
     if app:
         app.escalated = True
@@ -98,15 +116,77 @@ def add_participant(case: Escalation, staff: StaffUser, name: str) -> Escalation
 
 
 def message_resident(case: Escalation, staff: StaffUser, text: str):
-    """A reply to the resident who asked for a person, through the channel."""
+    """A reply to the resident who asked for a person, through the channel; it goes into
+    the case's thread, and the resident's answer goes there too (a pause ends)."""
     access.require(staff, "casework")
     if not case.openid:
         raise ReviewError("这个会商没有对应的居民微信，无法发送消息。")
     text = _text(text, "请填写要发给居民的话。")
     _responded(case)
-    Session.add(EscalationNote(escalation_id=case.id, staff_id=staff.id, text=f"[已发给居民] {text}"))
+    add_message(case, "staff", text, staff=staff)
+    if case.state == "open" and case.in_chat:
+        case.paused_at = None
     audit.record(staff, "escalation_message", "escalation", case.id, case.district)
     return notify.staff_reply(case.openid, text)
+
+
+# ---- the thread --------------------------------------------------------------------------------
+
+def open_thread(openid: str) -> Escalation | None:
+    """The resident's open case that their messages go into, if any."""
+    return Session.scalar(select(Escalation).where(
+        Escalation.openid == openid, Escalation.state == "open", Escalation.in_chat.is_(True))
+        .order_by(Escalation.id.desc()).limit(1))
+
+
+def add_message(case: Escalation, author: str, text: str, *, staff: StaffUser | None = None,
+                inbound_id: int | None = None, media_file_id: int | None = None) -> EscalationMessage:
+    """One line of the thread, in the caller's transaction."""
+    if author not in AUTHORS:
+        raise ValueError(f"author must be one of {AUTHORS}")
+    message = EscalationMessage(escalation_id=case.id, author=author, text=text[:MAX_TEXT],
+                                staff_id=staff.id if staff else None, inbound_id=inbound_id,
+                                media_file_id=media_file_id, at=utcnow())
+    Session.add(message)
+    Session.flush()
+    return message
+
+
+def heard_from(case: Escalation) -> bool:
+    """Has the resident written into the case's thread yet?"""
+    return Session.scalar(select(EscalationMessage.id).where(
+        EscalationMessage.escalation_id == case.id, EscalationMessage.author == "resident").limit(1)) is not None
+
+
+def place(case: Escalation, district: str, street: str | None = None) -> None:
+    """The resident said where they live: the case goes to that district's staff."""
+    if district not in DISTRICTS:
+        raise ValueError(f"not a district of Xiamen: {district!r}")
+    case.district = district
+    if street:
+        case.street = street[:40]
+
+
+def summaries(case_ids: list[int]) -> dict[int, dict]:
+    """Per case: resident messages staff have not seen yet, and when the resident last wrote."""
+    if not case_ids:
+        return {}
+    seen = func.coalesce(Escalation.seen_message_id, 0)
+    rows = Session.execute(
+        select(EscalationMessage.escalation_id,
+               func.sum(when((EscalationMessage.id > seen, 1), else_=0)), func.max(EscalationMessage.at))
+        .join(Escalation, Escalation.id == EscalationMessage.escalation_id)
+        .where(EscalationMessage.escalation_id.in_(case_ids), EscalationMessage.author == "resident")
+        .group_by(EscalationMessage.escalation_id)).all()
+    return {case_id: {"new": int(new or 0), "last_at": last} for case_id, new, last in rows}
+
+
+def last_activity():
+    """A column for ordering a list of cases: the resident's last message, else the opening."""
+    last = (select(func.max(EscalationMessage.at)).where(
+        EscalationMessage.escalation_id == Escalation.id, EscalationMessage.author == "resident")
+        .correlate(Escalation).scalar_subquery())
+    return func.coalesce(last, Escalation.created_at)
 
 
 def resolve(case: Escalation, staff: StaffUser, resolution: str) -> Escalation:
@@ -123,7 +203,11 @@ def resolve(case: Escalation, staff: StaffUser, resolution: str) -> Escalation:
         if still_open is None:
             Session.get(Application, case.application_id).escalated = False
     audit.record(staff, "resolve_escalation", "escalation", case.id, case.district)
-    Session.commit()
+    if case.in_chat and case.openid:  # the resident's messages go back to the chat: say so
+        add_message(case, "bot", CLOSED_NOTICE)
+        notify.staff_reply(case.openid, CLOSED_NOTICE)  # commits with the resolution
+    else:
+        Session.commit()
     return case
 
 
@@ -134,7 +218,7 @@ def view(staff: StaffUser, case: Escalation) -> dict:
     commits."""
     application = Session.get(Application, case.application_id) if case.application_id else None
     household = Session.get(Household, case.household_id) if case.household_id else None
-    street = application.street if application else household.street if household else None
+    street = application.street if application else household.street if household else case.street
     whole = access.sees_pii(staff, case.district, street)
     audit.record(staff, "view_pii" if whole else "view_escalation", "escalation", case.id, case.district)
 
@@ -145,13 +229,48 @@ def view(staff: StaffUser, case: Escalation) -> dict:
         StaffUser.id.in_({note.staff_id for note in case.notes}))).all())
     transcript = [(line.get("from", ""), text(line.get("text"))) if isinstance(line, dict) else ("", text(line))
                   for line in case.transcript or []]
+    staff_names = dict(Session.execute(select(StaffUser.id, StaffUser.username).where(
+        StaffUser.id.in_({m.staff_id for m in case.messages if m.staff_id}))).all())
+    stored = set(Session.scalars(select(MediaFile.id).where(
+        MediaFile.id.in_({m.media_file_id for m in case.messages if m.media_file_id}),
+        MediaFile.state == "stored")).all())
+    unseen = case.seen_message_id or 0
+    thread = [{"id": m.id, "at": m.at, "author": m.author, "text": text(m.text), "new": m.author == "resident"
+               and m.id > unseen, "who": _who(m, staff_names), "photo": m.media_file_id in stored if
+               m.media_file_id else None} for m in case.messages]
+    if case.messages:
+        case.seen_message_id = case.messages[-1].id
     return {
         "case": case, "whole": whole, "application": application, "first_response": time_to_first_response(case),
         "reason": text(case.reason), "resolution": text(case.resolution), "transcript": transcript,
+        "thread": thread,
         "participants": [text(name) for name in case.participants or []],
         "notes": [{"at": note.at, "author": authors.get(note.staff_id, ""), "text": text(note.text)}
                   for note in case.notes],
     }
+
+
+def _who(message: EscalationMessage, staff_names: dict[int, str]) -> str:
+    who = labels.THREAD_AUTHORS.get(message.author, message.author)
+    return f"{who} {staff_names.get(message.staff_id, '')}".strip() if message.author == "staff" else who
+
+
+def photo_for(staff: StaffUser, case: Escalation, message_id: int, uploads: Path):
+    """(path, content type) of a photo the resident sent into the case's thread, audited;
+    None when there is no such stored file."""
+    message = Session.get(EscalationMessage, message_id)
+    if message is None or message.escalation_id != case.id or message.media_file_id is None:
+        return None
+    media = Session.get(MediaFile, message.media_file_id)
+    if media is None or media.state != "stored" or not media.path:
+        return None
+    root = uploads.resolve()
+    path = (root / media.path).resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    audit.record(staff, "view_document", "escalation", case.id, case.district, message=message.id)
+    Session.commit()
+    return path, media.content_type
 
 
 def time_to_first_response(case: Escalation) -> timedelta | None:

@@ -26,6 +26,8 @@ ROLES = {"caseworker": "街道（镇）工作人员", "reviewer": "区审核人�
 
 ESCALATION_KINDS = {"human": "居民要求人工", "urgent": "紧急情况", "flood": "短时间内消息过多", "staff": "工作人员发起"}
 ESCALATION_STATES = {"open": "处理中", "resolved": "已解决"}
+# Who wrote a line of a case's thread.
+THREAD_AUTHORS = {"resident": "居民", "bot": "公众号（自动回复）", "staff": "工作人员"}
 
 CLUE_STATES = {"new": "待处理", "triaged": "已建档走访", "closed": "已关闭"}
 URGENCY = {"normal": "一般", "urgent": "紧急"}

@@ -23,8 +23,9 @@ WORKED_EXAMPLE_PLAN = {
     "hukou_xiamen": "是", "any_tekun": "否",
     "members": [
         {"age": "45", "sex": "1", "student": "否", "employed": "是", "monthly_income": "2500", "disabled": "否"},
-        {"age": "43", "sex": "女", "student": "否", "employed": "否", "monthly_income": "0", "disabled": "否"},
-        {"age": "15", "sex": "2", "student": "是", "student_stage": "初中", "boarding": "否",
+        {"relation": "配偶", "age": "43", "sex": "女", "student": "否", "employed": "否", "monthly_income": "0",
+         "disabled": "否"},
+        {"relation": "子女", "age": "15", "sex": "2", "student": "是", "student_stage": "初中", "boarding": "否",
          "parent_disabled": "否", "disabled": "否"},
     ],
     "monthly_support_received": "0", "has_able_supporter": "否", "annual_medical_expense": "3600",

@@ -14,11 +14,12 @@ def test_worked_example_from_menu_to_submission(chat):
     assert "138****5678" in verdict  # the summary masks the phone number
 
     verdict = chat.say("确认")
-    assert "✔ 低保：符合条件，每月约" in verdict
-    for figure in ("510.00", "300.00", "563.33"):
-        assert figure in verdict
-    assert "【需要准备的材料，共" in verdict and "身份证（您本人）" in verdict
+    assert "✔ 低保：符合条件，每月约 710 元" in verdict
     assert "先发第1份：身份证（您本人）" in verdict
+    assert "【需要准备的材料，共" in "\n".join(chat.pushed())  # the checklist follows
+    working = chat.say("为什么")
+    for figure in ("510 元", "300 元", "563.33 元"):
+        assert figure in working
 
     application = Session.scalar(select(Application))
     assert application.state == "draft" and application.programme == "dibao"
@@ -76,19 +77,19 @@ def test_the_same_photo_twice_is_recognised(chat):
     assert "已收到 1/" in chat.photo(same)
     assert "已收到 2/" in chat.photo(same)
     pushed = chat.pushed()
-    assert any("「身份证（第2位家庭成员）」和「身份证（您本人）」是同一张照片" in text for text in pushed)
+    assert any("「身份证（您的妻子，43岁）」和「身份证（您本人）」是同一张照片" in text for text in pushed)
     session = chat.session()
     assert session["current"] == 1 and "1" not in session["received"]
     assert Session.scalar(select(func.count(ApplicationDocument.id))) == 1
     missing = chat.say("还缺")
-    assert "现在请发：身份证（第2位家庭成员）" in missing
+    assert "现在请发：身份证（您的妻子，43岁）" in missing
 
 
 def test_choosing_which_document_to_send(chat):
     chat.click("APPLY_DIBAO")
     chat.fill(WORKED_EXAMPLE_PLAN)
     chat.say("确认")
-    assert "好的，请发：身份证（第2位家庭成员）" in chat.say("2")
+    assert "好的，请发：身份证（您的妻子，43岁）" in chat.say("2")
     assert "已收到 1/" in chat.photo() and chat.session()["received"].keys() == {"1"}
     assert "没有第99项" in chat.say("99")
 

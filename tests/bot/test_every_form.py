@@ -19,7 +19,7 @@ def test_weifang_with_a_photo_and_a_location(chat):
     plan = HOUSEHOLD | {"graded": "是", "house_grade": "D", "one_house": "是", "plan": "2",
                         "area_m2": "80", "house_photo": "<photo>", "house_location": "<location>"}
     reply = complete(chat, "APPLY_WEIFANG", plan)
-    assert "✔ 危房改造：符合条件，补助约 120000.00 元" in reply
+    assert "✔ 危房改造：符合条件，补助约 120,000 元" in reply
     assert "旧房翻建审核批准文件" in reply + "\n".join(chat.pushed())  # the rest of a long verdict is pushed
     answers = chat.session()["answers"]
     assert answers["house_location"]["label"] == "思明区鹭江道"
@@ -29,14 +29,14 @@ def test_weifang_with_a_photo_and_a_location(chat):
 
 def test_jiaoyu(chat):
     reply = complete(chat, "APPLY_JIAOYU", HOUSEHOLD)
-    assert "✔ 教育救助：第3位成员可获资助" in reply
+    assert "✔ 教育救助：您的孩子（15岁）符合条件" in reply
     assert "在读证明" in reply + "\n".join(chat.pushed())
 
 
 def test_yiliao_is_an_estimate_without_an_application(chat):
     plan = {k: v for k, v in HOUSEHOLD.items() if k not in ("name", "id_number", "phone", "district", "street", "address")}
     reply = complete(chat, "APPLY_YILIAO", plan | {"medical_total_cost": "50000"})
-    assert "医疗费用估算（仅供参考）：总费用 50000.00 元" in reply
+    assert "看病费用估算（仅供参考）：一年 50,000 元" in reply
     assert Session.scalar(select(Application)) is None
 
 
@@ -57,8 +57,10 @@ def test_daikuan(chat):
             "name": "王强", "id_number": "11010519491231002X", "phone": "13712345678", "district": "3",
             "address": "集美区某路2号"}
     reply = complete(chat, "APPLY_DAIKUAN", plan)
-    assert "创业担保贷款" in reply
-    assert "✔" in reply or "✘" in reply
+    # 35, registered unemployed, a business in Xiamen, no other debt: every condition holds.
+    assert "✔ 创业担保贷款：符合条件" in reply
+    assert "✘" not in reply and "户籍" not in reply
+    assert Session.scalar(select(Application.programme)) == "daikuan"
 
 
 def test_xiansuo_reports_a_clue(chat):

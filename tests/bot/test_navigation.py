@@ -77,7 +77,7 @@ def test_interrupted_conversation_resumes(chat):
     start_household(chat)
     chat.say("45")
     session = chat.session()
-    session["updated_at"] = time.time() - sessions.RESUME_AFTER_S - 60
+    session["updated_at"] = time.time() - sessions.RESUME_AFTER_S - 60  # the pause, as keep() stores it
     keep(chat.openid, session)
     prompt = chat.say("你好")
     assert "继续上次的申请吗？" in prompt
@@ -89,7 +89,7 @@ def test_interrupted_conversation_resumes(chat):
 def test_resume_can_start_over(chat):
     start_household(chat)
     session = chat.session()
-    session["updated_at"] = time.time() - sessions.RESUME_AFTER_S - 60
+    session["updated_at"] = time.time() - sessions.RESUME_AFTER_S - 60  # the pause, as keep() stores it
     keep(chat.openid, session)
     chat.say("在吗")
     assert "您家的户口在厦门吗？" in chat.say("2")
@@ -103,9 +103,10 @@ def keep(openid, session, days_ago: float = 0):
     from models import Conversation, Session, utcnow
 
     row = Session.get(Conversation, openid)
-    if days_ago:
-        session = dict(session, updated_at=time.time() - days_ago * 86400)
-    row.state, row.updated_at = dict(session), utcnow() - timedelta(days=days_ago)
+    chat = dict(row.state)
+    chat["contexts"] = dict(chat["contexts"], **{chat["active"]: session})
+    chat["updated_at"] = session.get("updated_at", time.time()) if not days_ago else time.time() - days_ago * 86400
+    row.state, row.updated_at = chat, utcnow() - timedelta(days=days_ago)
     Session.commit()
 
 
@@ -128,7 +129,8 @@ def test_session_lives_seven_days(chat):
 
 def test_cancel_and_restart(chat):
     start_household(chat)
-    assert "重新" not in chat.say("重新开始") or True
+    restarted = chat.say("重新开始")
+    assert "好的，我们来办「最低生活保障" in restarted and "户口在厦门" in restarted  # the first question again
     assert chat.session()["answers"] == {}
     assert "已取消" in chat.say("取消")
     assert chat.session() is None

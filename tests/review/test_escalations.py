@@ -3,7 +3,8 @@ import pytest
 from sqlalchemy import select
 
 import review
-from models import Application, AuditEntry, Escalation, Household, Resident, Session
+from models import Application, AuditEntry, Escalation, EscalationNote, Household, Resident, Session
+from models.casework import EscalationMessage
 from review import escalations
 from tests.review.fixtures import make_application, make_staff, reload, texts
 
@@ -72,10 +73,35 @@ def test_staff_escalation_needs_a_reason_and_an_open_application(app):
         escalations.escalate(make_application("approved", openid="o-2").id, reviewer, "复查")
 
 
-def test_a_reply_reaches_the_resident(app, fake_wechat, run_worker):
+def test_a_reply_reaches_the_resident_and_stays_in_the_thread(app, fake_wechat, run_worker):
     caseworker = make_staff("street", role="caseworker", street="鹭江街道")
     case = review.escalate_from_chat("o-resident", "human", "想问问", [])
     escalations.message_resident(case, caseworker, "您好，我是鹭江街道的小林，明天上午给您打电话。")
     run_worker()
     assert texts(fake_wechat) == ["您好，我是鹭江街道的小林，明天上午给您打电话。"]
     assert reload(Escalation, case.id).first_response_at is not None
+    line = Session.scalar(select(EscalationMessage))
+    assert (line.author, line.staff_id, line.text) == ("staff", caseworker.id, "您好，我是鹭江街道的小林，明天上午给您打电话。")
+    assert Session.scalar(select(EscalationNote)) is None  # the conference's own notes stay its own
+
+
+def test_a_case_the_resident_asked_for_is_their_conversation(app):
+    assert review.escalate_from_chat("o-a", "human", None, []).in_chat
+    assert review.escalate_from_chat("o-b", "urgent", "没饭吃了", []).in_chat
+    flood = review.escalate_from_chat("o-c", "flood", "消息过多", [])
+    assert not flood.in_chat and escalations.open_thread("o-c") is None
+    assert review.escalate_from_chat("o-c", "human", None, []).id == flood.id  # 人工 after a flood
+    assert escalations.open_thread("o-c").id == flood.id
+    staff_case = escalations.escalate(make_application("in_review", openid="o-d").id, make_staff(), "会商")
+    assert not staff_case.in_chat and escalations.open_thread("o-d") is None
+
+
+def test_closing_a_conversation_tells_the_resident(app, fake_wechat, run_worker):
+    caseworker = make_staff("street", role="caseworker", street="鹭江街道")
+    case = review.escalate_from_chat("o-resident", "urgent", "家里断粮了", [])
+    escalations.resolve(case, caseworker, "已送去米面油，临时救助1000元")
+    run_worker()
+    shown = texts(fake_wechat)
+    assert len(shown) == 1 and "处理完" in shown[0] and "人工" in shown[0]
+    assert "1000" not in shown[0]  # the resolution is the conference's record, not a message
+    assert escalations.open_thread("o-resident") is None

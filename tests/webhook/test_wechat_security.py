@@ -139,3 +139,11 @@ def test_old_timestamps_are_still_refused(client):
     plain = WeChatSender("test-token", mode="plain")
     query, body = plain.envelope(plain.text("o-old", "你好"), timestamp=int(time.time()) - 600)
     assert client.post("/wechat", query_string=query, data=body).status_code == 403
+
+
+def test_a_create_time_beyond_any_clock_is_400_not_500(client):
+    """Found by the fuzz test: CreateTime 2**63 overflowed the database column."""
+    plain = WeChatSender("test-token", mode="plain")
+    query, body = plain.envelope(plain.text("o-time", "你好", create_time=2**63))
+    response = client.post("/wechat", query_string=query, data=body)
+    assert response.status_code == 400 and stored() == 0

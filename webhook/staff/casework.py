@@ -1,7 +1,9 @@
 """Urgent cases (急难会商), household visits and the ledger (入户走访台账), clues (线索)."""
 from __future__ import annotations
 
-from flask import Response, g, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Response, current_app, g, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func
 
 from models import DISTRICTS, Application, Clue, Escalation, Household, Session
@@ -33,9 +35,12 @@ def escalation_list():
                                   .group_by(Escalation.state)).all())
     if state in labels.ESCALATION_STATES:
         stmt = stmt.where(Escalation.state == state)
-    cases = Session.scalars(stmt.order_by(Escalation.created_at.desc()).limit(200)).all()
+    # Like an inbox: the case the resident wrote to last comes first.
+    cases = Session.scalars(stmt.order_by(escalations.last_activity().desc(), Escalation.id.desc())
+                            .limit(200)).all()
     return render_template("staff/escalations.html", cases=cases, state=state, counts=counts,
-                           first_response=escalations.time_to_first_response)
+                           first_response=escalations.time_to_first_response,
+                           threads=escalations.summaries([case.id for case in cases]))
 
 
 @bp.get("/escalations/<int:case_id>")
@@ -43,6 +48,19 @@ def escalation(case_id: int):
     page = escalations.view(g.staff, _escalation(case_id))
     Session.commit()
     return render_template("staff/escalation.html", **page)
+
+
+@bp.get("/escalations/<int:case_id>/photos/<int:message_id>")
+def escalation_photo(case_id: int, message_id: int):
+    """A photo the resident sent into the case's thread; every view is audited."""
+    case = _escalation(case_id)
+    uploads = Path(current_app.config["APP_VAR_DIR"]) / "uploads"
+    path, content_type = found(escalations.photo_for(g.staff, case, message_id, uploads))
+    response = send_file(path, mimetype=content_type, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox"
+    return response
 
 
 def _case_back(case_id: int) -> str:
