@@ -80,6 +80,18 @@ def request_download(openid: str, media_id: str, inbound_id: int | None = None) 
     return media
 
 
+def stored_file(media_file_id: int | None, uploads: Path) -> tuple[Path, str] | None:
+    """(path, content type) of a stored file, only inside `uploads`; None when there is none."""
+    media = Session.get(MediaFile, media_file_id) if media_file_id is not None else None
+    if media is None or media.state != "stored" or not media.path:
+        return None
+    root = uploads.resolve()
+    path = (root / media.path).resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    return path, media.content_type
+
+
 def job_id(media_file_id: int) -> str:
     return f"media-{media_file_id}"
 

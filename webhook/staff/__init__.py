@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timezone
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, send_file, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from models import Session, StaffUser, utcnow
@@ -139,6 +139,17 @@ def safe_next(target: str | None) -> str:
             and "\\" not in target:
         return target
     return url_for("staff.queue")
+
+
+def private_file(stored):
+    """A resident's stored photo or PDF (or 404): never cached, never run, never framed."""
+    path, content_type = found(stored)
+    Session.commit()  # the audit entry of the view
+    response = send_file(path, mimetype=content_type, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox"
+    return response
 
 
 def form_list(name: str) -> list[str]:

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, g, redirect, render_template, request, send_file, url_for
+from flask import current_app, g, redirect, render_template, request, url_for
 
 from models import DISTRICTS, Application, Session
 from review import access, casefile, documents, escalations, lifecycle, queue as review_queue
 from review.routing import latest_report
 
 from ..security import db_id, page_number
-from . import act, bp, form_list, found
+from . import act, bp, form_list, found, private_file
 
 
 def _application(app_id: int) -> Application:
@@ -96,9 +96,4 @@ def document_file(app_id: int, doc_id: int):
     """A stored photo or PDF of an application in scope; every view is audited."""
     app = _application(app_id)
     uploads = Path(current_app.config["APP_VAR_DIR"]) / "uploads"
-    path, content_type = found(documents.file_for(g.staff, app, doc_id, uploads))
-    response = send_file(path, mimetype=content_type, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox"
-    return response
+    return private_file(documents.file_for(g.staff, app, doc_id, uploads))

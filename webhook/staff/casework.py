@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Response, current_app, g, redirect, render_template, request, send_file, url_for
+from flask import Response, current_app, g, redirect, render_template, request, url_for
 from sqlalchemy import func
 
 from models import DISTRICTS, Application, Clue, Escalation, Household, Session
 from review import access, audit, clues, escalations, labels, privacy, visits
 from review.errors import ReviewError
 
-from . import act, bp, form_list, found
+from . import act, bp, form_list, found, private_file
 
 PAGE_SIZE = 50
 
@@ -55,12 +55,7 @@ def escalation_photo(case_id: int, message_id: int):
     """A photo the resident sent into the case's thread; every view is audited."""
     case = _escalation(case_id)
     uploads = Path(current_app.config["APP_VAR_DIR"]) / "uploads"
-    path, content_type = found(escalations.photo_for(g.staff, case, message_id, uploads))
-    response = send_file(path, mimetype=content_type, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox"
-    return response
+    return private_file(escalations.photo_for(g.staff, case, message_id, uploads))
 
 
 def _case_back(case_id: int) -> str:
