@@ -123,7 +123,8 @@ def faq_answer(text: str | None, command: str | None, context: dict, stage: stat
 def requested_documents(event: InboundEvent, chat: dict, text: str | None, command: str | None) -> Reply | None:
     """Staff asked for documents of an application: a photo, 补充 or 提交 goes to that
     application (and the resident is told), whatever else is open."""
-    wants = event.kind == "image" or (text and (command == "submit" or "补" in text))
+    wants = event.kind == "image" or (text and (command == "submit" or "补充" in text or
+                                                ("补" in text and "材料" in text)))  # not 困难补助
     context = state.active(chat)
     if not wants or (context and context.get("supplement")):
         return None
