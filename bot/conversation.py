@@ -9,19 +9,22 @@ from __future__ import annotations
 import forms
 from models.pii import mask
 
-from . import state
+from . import profile, state
 from .reply import Reply, render
 
 MAX_FAILURES = 3
 
 
-def start(chat: dict, form_id: str) -> Reply:
-    """A new draft of `form_id` (replacing an older one of the same form), made active."""
+def start(chat: dict, form_id: str, openid: str | None = None) -> Reply:
+    """A new draft of `form_id` (replacing an older one of the same form), made active; a
+    known household is offered its answers again (bot/profile.py) instead of the questions."""
     form = forms.get(form_id)
     others = [state.label(c) for c in state.contexts(chat) if c["key"] != form_id]
     context = state.add(chat, {"key": form_id, "form": form_id, "title": form.title,
                                "stage": state.Stage.FORM.value, "answers": {}, "failures": {}})
-    return render("form_start", title=form.title, description=form.description or "", others=others) + ask(context)
+    offered = profile.offer(context, openid) if openid else None
+    return render("form_start", title=form.title, description=form.description or "", others=others) + \
+        (offered or ask(context))
 
 
 def form_of(session: dict):

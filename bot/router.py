@@ -9,12 +9,12 @@ from pathlib import Path
 import yaml
 
 import forms
-from channels import media, outbound
+from channels import media, outbound, push
 from channels.inbound import InboundEvent
 
 import review
 
-from . import conversation, documents, escalate, faq, intents, state
+from . import conversation, documents, escalate, faq, intents, profile, state
 from . import session as sessions
 from . import verdict as verdicts
 from .reply import Reply, render
@@ -66,6 +66,9 @@ def converse(event: InboundEvent, chat: dict) -> Reply:
         return escalate.to_staff(event, state.active(chat) or {}, "human")
     if command == "progress":
         return escalate.progress(event.openid)
+    if command == "unsubscribe":  # pushes (job openings …) stop at once; news of applications does not
+        push.opt_out("wechat", openid=event.openid, source="chat")
+        return render("unsubscribed")
     if command == "help":
         context = state.active(chat)
         return render("help", title=context["title"] if context else None)
@@ -78,7 +81,7 @@ def converse(event: InboundEvent, chat: dict) -> Reply:
     if command == "restart":
         context = state.active(chat)
         if context and context["form"] in {f.id for f in forms.all_forms()}:
-            return conversation.start(chat, context["form"])
+            return conversation.start(chat, context["form"], event.openid)
         return render("help", title=None)
 
     switched = requested_documents(event, chat, text, command) or named_context(chat, text)
@@ -114,7 +117,7 @@ def faq_answer(text: str | None, command: str | None, context: dict, stage: stat
     if stage == state.Stage.FORM:
         reply = faq.answer(text, context["form"], conversation.current(context))
         return reply + conversation.ask(context) if reply is not None else None
-    if stage in (state.Stage.DOCUMENTS, state.Stage.CONFIRM, state.Stage.EDIT_PICK):
+    if stage in (state.Stage.CONFIRM, state.Stage.EDIT_PICK, state.Stage.PROFILE):  # documents: in_documents
         reply = faq.answer(text, context["form"])
         return reply + again({}, context) if reply is not None else None
     return None
@@ -156,7 +159,7 @@ def on_click(event: InboundEvent, chat: dict) -> Reply:
     if key.startswith("APPLY_"):
         form_id = key.removeprefix("APPLY_").lower()
         if form_id in {f.id for f in forms.all_forms()}:
-            return start_form(chat, form_id)
+            return start_form(chat, form_id, event.openid)
     if key == "PROGRESS":
         return escalate.progress(event.openid)
     if key == "HUMAN":
@@ -165,12 +168,12 @@ def on_click(event: InboundEvent, chat: dict) -> Reply:
     return render("menu_click", name=name or key, available=False)
 
 
-def start_form(chat: dict, form_id: str) -> Reply:
+def start_form(chat: dict, form_id: str, openid: str | None = None) -> Reply:
     """A form from the menu or the resident's words: its draft again if one is open."""
     if form_id in chat["contexts"]:
         context = state.switch(chat, form_id)
         return render("switched", now=state.label(context), others=[]) + again(chat, context)
-    return conversation.start(chat, form_id)
+    return conversation.start(chat, form_id, openid)
 
 
 def idle(event: InboundEvent, chat: dict, text: str | None) -> Reply:
@@ -180,7 +183,7 @@ def idle(event: InboundEvent, chat: dict, text: str | None) -> Reply:
     if text and (answer := faq.answer(text)) is not None:  # "低保是什么" asks; it applies for nothing
         return answer
     if text and (form_id := intents.form_for(text)):
-        reply = start_form(chat, form_id)
+        reply = start_form(chat, form_id, event.openid)
         return render("expired", title=expired) + reply if expired else reply
     if expired:
         return render("expired", title=expired)
@@ -204,13 +207,15 @@ def in_resume(event: InboundEvent, chat: dict, context: dict, text: str | None, 
         state.set_stage(context, context.pop("resume_stage"))
         return again(chat, context)
     if said in ("2", "重新开始", "不", "否") and not context.get("application_id"):
-        return conversation.start(chat, context["form"])
+        return conversation.start(chat, context["form"], event.openid)
     return render("resume", title=context["title"])
 
 
 def again(chat: dict, context: dict) -> Reply:
     """Say where the resident was: the question, the summary, or the documents still missing."""
     stage = state.Stage(context["stage"])
+    if stage == state.Stage.PROFILE:
+        return profile.again(context)
     if stage == state.Stage.DOCUMENTS:
         return documents.status(context)
     if stage == state.Stage.CONFIRM:
@@ -265,6 +270,11 @@ def in_confirm(event: InboundEvent, chat: dict, context: dict, text: str | None,
 
 
 def in_documents(event: InboundEvent, chat: dict, context: dict, text: str | None, command: str | None) -> Reply:
+    understood = documents.understand(context, text, command)  # 我没有这个表 / 到街道签 / 跳过 …
+    if understood is not None:
+        return understood
+    if text and not command and (answer := faq.answer(text, context["form"])) is not None:
+        return answer + documents.status(context)
     if event.kind == "image" and event.media_id:
         reply = documents.on_photo(context, event.openid, event.media_id, event.inbound_id)
         if context.get("done"):  # the last requested document: this piece of work is over
@@ -291,6 +301,10 @@ def _carry_on(chat: dict, context: dict) -> Reply:
     return render("switched", now=state.label(following), others=[]) + again(chat, following)
 
 
+def in_profile(event: InboundEvent, chat: dict, context: dict, text: str | None, command: str | None) -> Reply:
+    return profile.on_reply(context, text or "")
+
+
 def in_done(event: InboundEvent, chat: dict, context: dict, text: str | None, command: str | None) -> Reply:
     """The verdict was the last word: anything but 为什么 starts afresh."""
     if command == "why":
@@ -300,6 +314,7 @@ def in_done(event: InboundEvent, chat: dict, context: dict, text: str | None, co
 
 
 HANDLERS = {
+    state.Stage.PROFILE: in_profile,
     state.Stage.DONE: in_done,
     state.Stage.FORM: in_form,
     state.Stage.EDIT_PICK: in_edit_pick,
@@ -327,4 +342,8 @@ def finish(event: InboundEvent, chat: dict, context: dict) -> Reply:
                                            verdicts.situation(form_id, answers), verdict, verdict["documents"])
     context["programme"] = programme
     documents.begin(context, application.id, checklist)
-    return verdicts.message(form_id, verdict, programme, checklist, answers)
+    still = [context["slots"][i] for i in documents.missing(context)]  # what the next step asks for
+    first = verdicts.message(form_id, verdict, programme, still or checklist, answers).texts[:1]
+    # The checklist as it stands once kept documents are attached: "已有（3月12日提交）", the
+    # papers to sign on the phone, the first one still missing.
+    return Reply(first + documents.checklist(context).texts)

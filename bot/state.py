@@ -24,6 +24,7 @@ class Stage(StrEnum):
     DOCUMENTS = "documents"  # sending a photo per checklist slot, then 提交
     RESUME = "resume"  # back after a pause: continue or start over?
     DONE = "done"  # the verdict was given and nothing is filed: only 为什么 is still about it
+    PROFILE = "profile"  # "上次登记的家庭情况还对吗？": the household's answers offered again
 
 
 # How each stage may move on, for the reader and for checks in tests.
@@ -33,6 +34,7 @@ TRANSITIONS = {
     Stage.CONFIRM: {Stage.CONFIRM, Stage.FORM, Stage.EDIT_PICK, Stage.DOCUMENTS, Stage.RESUME},
     Stage.DOCUMENTS: {Stage.DOCUMENTS, Stage.RESUME},
     Stage.DONE: set(),  # the next message closes the context
+    Stage.PROFILE: {Stage.FORM, Stage.CONFIRM, Stage.EDIT_PICK, Stage.RESUME},
     Stage.RESUME: set(Stage),
 }
 

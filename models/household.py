@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
-from .pii import Encrypted
+from .pii import Encrypted, EncryptedJSON
 
 
 # Xiamen's six districts; staff of the city level (admins) use CITY.
@@ -29,6 +29,10 @@ class Household(Base):
     hukou_xiamen: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # What the family told us, in the forms' own answer shape, sealed (it holds names and
+    # numbers): {"answers": {...}, "updated_at": {"members.0.monthly_income": ISO, ...}}.
+    # review/profile.py reads and writes it; forms/definitions stay the one list of fields.
+    profile: Mapped[dict | None] = mapped_column(EncryptedJSON)
 
     members: Mapped[list[Member]] = relationship(
         back_populates="household", cascade="all, delete-orphan", order_by="Member.position"
@@ -67,3 +71,36 @@ class Resident(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     household: Mapped[Household | None] = relationship(back_populates="residents")
+
+
+class HouseholdChange(Base):
+    """One answer of the household profile changed: what, from what to what, who and when."""
+
+    __tablename__ = "household_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(80))  # "financial_assets", "members.1.monthly_income"
+    old: Mapped[object | None] = mapped_column(EncryptedJSON)
+    new: Mapped[object | None] = mapped_column(EncryptedJSON)
+    who: Mapped[str] = mapped_column(String(120))  # resident:<openid> | staff:<username>
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HouseholdLink(Base):
+    """A WeChat user asking to be a member's account of a household: pending until verified
+    (name, identity number and the household's phone all match) or confirmed by staff."""
+
+    __tablename__ = "household_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    openid: Mapped[str] = mapped_column(String(64), index=True)
+    # What the user typed, for staff to check when they call the family.
+    name: Mapped[str | None] = mapped_column(Encrypted)
+    phone: Mapped[str | None] = mapped_column(Encrypted)
+    state: Mapped[str] = mapped_column(String(20), default="pending")  # pending | confirmed
+    attempts: Mapped[int] = mapped_column(default=0)  # failed checks: past the limit only staff can link
+    confirmed_by: Mapped[str | None] = mapped_column(String(120))  # resident:<openid> | staff:<username>
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]

@@ -19,6 +19,8 @@ ACTIONS = {
     "login": "登录", "logout": "退出", "login_failed": "登录失败", "login_locked": "账号锁定中登录",
     "lockout": "输错密码太多次，账号锁定", "session_expired": "长时间未操作，自动退出",
     "view_case": "查看申请（号码已遮盖）", "view_pii": "查看完整的身份证号、电话",
+    "confirm_household_link": "确认微信用户属于本户",
+    "view_seeker": "查看求职者", "save_opening": "保存岗位", "fill_opening": "岗位已招满",
     "requeue_job": "失败的任务重新排队", "requeue_failed_jobs": "一个队列的失败任务全部重新排队",
     "requeue_stuck_work": "卡住的照片和消息重新排队", "requeue_inbound": "补处理未处理的消息",
     "view_document": "查看材料", "claim": "认领", "assign": "分派", "approve": "批准",

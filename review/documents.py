@@ -7,15 +7,19 @@ application is a draft are added as `received` rows.
 """
 from __future__ import annotations
 
+import calendar
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from sqlalchemy import select
 
-from models import Application, ApplicationDocument, MediaFile, Session, StaffUser
+from models import Application, ApplicationDocument, DocumentExpiry, MediaFile, Session, StaffUser, utcnow
 
 from channels import media as channel_media
 
-from . import access, audit, labels, lifecycle, notify
+from . import access, audit, labels, lifecycle, notify, routing
 from .errors import InvalidTransition, ReviewError
 
 MAX_NOTE = 200
@@ -142,3 +146,96 @@ def file_for(staff: StaffUser, application: Application, document_id: int, uploa
         audit.record(staff, "view_document", "application", application.id, application.district,
                      document=document.id)
     return stored
+
+
+# ---- documents a household already gave, reused while valid ----------------------------------
+
+VALIDITY_FILE = Path(__file__).with_name("document_validity.yaml")
+# Applications whose documents count as given: anything sent in, not a draft nobody submitted.
+GIVEN_STATES = ("submitted", "in_review", "need_documents", "approved", "rejected")
+
+
+@lru_cache(maxsize=1)
+def validity_rules() -> dict:
+    return yaml.safe_load(VALIDITY_FILE.read_text(encoding="utf-8"))
+
+
+def valid_until(item_id: str, received: date, own_expiry: date | None = None) -> date | None:
+    """The last day a document received on `received` is reused; None: never reused."""
+    rule = validity_rules()["reuse"].get(item_id)
+    if rule is None:
+        return None
+    if own_expiry is not None and rule.get("own_expiry"):
+        return own_expiry
+    if "until" in rule:
+        month, day = (int(part) for part in str(rule["until"]).split("-"))
+        end = date(received.year, month, day)
+        return end if end >= received else date(received.year + 1, month, day)
+    months = received.month - 1 + int(rule["months"])
+    year, month = received.year + months // 12, months % 12 + 1
+    return date(year, month, min(received.day, calendar.monthrange(year, month)[1]))
+
+
+def kept_documents(household_id: int | None, slots: list[dict], today: date | None = None,
+                   exclude_application_id: int | None = None) -> dict[int, ApplicationDocument]:
+    """{slot index: the household's document that still serves it}: the latest stored file
+    given with an earlier application of the household for the same item and member, while
+    valid on `today`. `slots` are the chat's checklist slots ({"item", "member", ...})."""
+    if household_id is None:
+        return {}
+    today = today or routing.local_date(utcnow())
+    rows = Session.scalars(
+        select(ApplicationDocument)
+        .join(Application, Application.id == ApplicationDocument.application_id)
+        .join(MediaFile, MediaFile.id == ApplicationDocument.media_file_id)
+        .where(Application.household_id == household_id, Application.state.in_(GIVEN_STATES),
+               Application.id != (exclude_application_id or 0),
+               ApplicationDocument.state.in_(("received", "accepted")), MediaFile.state == "stored")
+        .order_by(ApplicationDocument.created_at.desc(), ApplicationDocument.id.desc())).all()
+    expiries = dict(Session.execute(select(DocumentExpiry.document_id, DocumentExpiry.valid_until).where(
+        DocumentExpiry.document_id.in_([row.id for row in rows]))).all()) if rows else {}
+    latest: dict[tuple, ApplicationDocument] = {}
+    for row in rows:  # newest first: an older copy of the same paper never wins
+        latest.setdefault((row.item_id, row.member), row)
+    found = {}
+    for index, slot in enumerate(slots):
+        row = latest.get((slot["item"], slot["member"]))
+        if row is None:
+            continue
+        until = valid_until(row.item_id, routing.local_date(row.created_at), expiries.get(row.id))
+        if until is not None and until >= today:
+            found[index] = row
+    return found
+
+
+def given_on(document: ApplicationDocument) -> str:
+    """"3月12日": the day the household first gave the paper, as residents read it."""
+    day = routing.local_date(document.created_at)
+    return f"{day.month}月{day.day}日"
+
+
+def reuse_kept(application_id: int, slots: list[dict], today: date | None = None) -> dict[int, dict]:
+    """Attach to a new application the household's documents that still serve its checklist:
+    a copy of each row pointing at the same stored file, `received`, dated as the original
+    (so validity runs from the day the paper was given) and noting where it came from.
+    {slot index: {"document", "media", "kept": "3月12日"}}. The caller commits."""
+    app = Session.get(Application, application_id)
+    if app is None or app.state != "draft":
+        return {}
+    held = {(row.item_id, row.member) for row in app.documents}
+    out = {}
+    for index, source in kept_documents(app.household_id, slots, today, exclude_application_id=app.id).items():
+        if (source.item_id, source.member) in held:
+            continue
+        copy = ApplicationDocument(application_id=app.id, item_id=source.item_id, member=source.member,
+                                   media_file_id=source.media_file_id, state="received",
+                                   created_at=source.created_at,
+                                   note=f"沿用申请{source.application_id}的材料（{given_on(source)}提交）")
+        Session.add(copy)
+        Session.flush()
+        expiry = Session.get(DocumentExpiry, source.id)
+        if expiry is not None:
+            Session.add(DocumentExpiry(document_id=copy.id, valid_until=expiry.valid_until))
+        held.add((source.item_id, source.member))
+        out[index] = {"document": copy.id, "media": source.media_file_id, "kept": given_on(source)}
+    return out

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from models import (Application, ApplicationDocument, Clue, Household, Member, Resident, Session,
                     Transition, pii)
 
+from . import profile
+
 
 # Personal fields live in encrypted columns only, never in the answers kept as JSON.
 PERSONAL = ("name", "id_number", "phone", "address", "subject_name", "subject_phone",
@@ -24,6 +26,10 @@ def without_personal(answers: dict) -> dict:
 
 def open_draft(openid: str, form_id: str, programme: str, answers: dict, situation: dict,
                verdict: dict, checklist: list[dict]) -> Application:
+    if profile.household_of(openid) is None and answers.get("id_number"):
+        # Someone new typed a number a family already gave: never a link (what is typed into a
+        # form proves nothing), but staff see it on that family's page, to confirm or not.
+        profile.note_claim(openid, answers.get("name"), answers["id_number"], answers.get("phone"))
     household = _household(openid, answers)
     application = Application(
         household=household, openid=openid, programme=programme, form_id=form_id, state="draft",
@@ -35,6 +41,9 @@ def open_draft(openid: str, form_id: str, programme: str, answers: dict, situati
     application.transitions.append(Transition(from_state=None, to_state="draft", actor="resident",
                                               reason="在公众号填写完成"))
     Session.add(application)
+    Session.flush()
+    # The household's profile is what the next form starts from ("上次登记的家庭情况还对吗？").
+    profile.remember(household, form_id, answers, f"resident:{openid}")
     Session.commit()
     return application
 
@@ -44,7 +53,8 @@ def _household(openid: str, answers: dict) -> Household:
 
     An identity number someone types proves nothing: anyone can type a neighbour's. So a
     typed number never joins an existing family; only a household this WeChat account is
-    already linked to is reused. Two records for one family are merged by staff, which is
+    already linked to is reused (its own first application made it, or it was verified:
+    review.profile.link_request, or staff confirmed it). Two records for one family are merged by staff, which is
     far less harmful than a stranger reading and changing a family's record.
     """
     id_number = answers.get("id_number")
@@ -65,10 +75,13 @@ def _household(openid: str, answers: dict) -> Household:
             household.members[0].id_number = id_number
             household.members[0].id_number_index = pii.blind_index(id_number)
         Session.add(household)
-    if resident is not None:
-        resident.household = household
-        if answers.get("phone"):
-            resident.phone = answers["phone"]
+    if resident is None:
+        # Their first application makes their household: later ones share it.
+        resident = Resident(openid=openid)
+        Session.add(resident)
+    resident.household = household
+    if answers.get("phone"):
+        resident.phone = answers["phone"]
     return household
 
 

@@ -90,3 +90,10 @@ def test_a_new_users_question_is_answered_not_turned_into_a_form(chat):
     assert "最低生活保障" in reply
     assert chat.session() is None  # nothing was started
     assert "好的，我们来办" in chat.say("我想申请低保")
+
+
+def test_unsubscribing_in_the_chat_stops_pushes_at_once(chat):
+    from channels import push
+
+    assert "已为您退订" in chat.say("退订")
+    assert push.opted_out("wechat", openid=chat.openid)

@@ -7,7 +7,7 @@ from flask import Response, current_app, g, redirect, render_template, request, 
 from sqlalchemy import func
 
 from models import DISTRICTS, Application, Clue, Escalation, Household, Session
-from review import access, audit, clues, escalations, labels, privacy, visits
+from review import access, audit, clues, escalations, labels, privacy, profile, visits
 from review.errors import ReviewError
 
 from . import act, bp, form_list, found, private_file
@@ -98,6 +98,8 @@ def _household(household_id: int) -> Household:
 
 @bp.get("/households/<int:household_id>")
 def household(household_id: int):
+    """One household: its profile, the history of its changes, all its applications and
+    documents, its WeChat accounts and who asks to be one."""
     home = _household(household_id)
     whole = access.sees_pii(g.staff, home.district, home.street)
     audit.record(g.staff, "view_pii" if whole else "view_household", "household", home.id, home.district)
@@ -105,7 +107,20 @@ def household(household_id: int):
     apps = Session.scalars(access.applications(g.staff).where(Application.household_id == home.id)
                            .order_by(Application.id.desc())).all()
     return render_template("staff/household.html", home=home, whole=whole, apps=apps,
-                           visits=visits.household_visits(home.id), causes=labels.CAUSES)
+                           visits=visits.household_visits(home.id), causes=labels.CAUSES,
+                           view=profile.page(g.staff, home, whole))
+
+
+@bp.post("/households/<int:household_id>/links/<int:link_id>/confirm")
+def confirm_household_link(household_id: int, link_id: int):
+    """"确认此微信用户属于本户", after staff have checked with the family."""
+    home = _household(household_id)
+
+    def confirm():
+        profile.confirm_link(g.staff, home, link_id)
+        Session.commit()
+
+    return act(confirm, "已确认，这个微信用户以后可以办理本户的事项。", url_for("staff.household", household_id=household_id))
 
 
 @bp.get("/households")
