@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from models import MediaFile, OutboundMessage, Session, utcnow
 
-from . import media, outbound
+from . import media, outbound, push
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +47,10 @@ def run(now: datetime | None = None) -> dict[str, int]:
     counts = {
         "downloads": sum(media.queue_download(media_file_id) for media_file_id in downloads),
         "messages": sum(outbound.queue_delivery(message_id) for message_id in messages),
+        "pushes": push.requeue(push.orphaned(now)),
         "presumed_sent": settled,
     }
-    if counts["downloads"] or counts["messages"] or settled:
-        log.warning("sweep: queued again %(downloads)s download(s) and %(messages)s message(s) "
-                    "with no job; %(presumed_sent)s message(s) presumed sent", counts)
+    if counts["downloads"] or counts["messages"] or counts["pushes"] or settled:
+        log.warning("sweep: queued again %(downloads)s download(s), %(messages)s message(s) and "
+                    "%(pushes)s push(es) with no job; %(presumed_sent)s message(s) presumed sent", counts)
     return counts

@@ -8,10 +8,13 @@ scheduler host's local time: set TZ=Asia/Shanghai on that host.
 """
 from rq import cron
 
-from . import inbound, review, sweep
+from . import employment, inbound, review, sweep
 
 cron.register(review.overdue_report, "default", cron="0 8 * * *")  # every day at 08:00
 # Records whose job Redis lost get it back within a minute or two (channels/sweep.py).
 cron.register(sweep.orphaned_work, "default", interval=60, job_timeout=30)
 # Messages stored but never handled (every delivery died) are handled within a minute or two.
 cron.register(inbound.sweep, "default", interval=60, job_timeout=60)
+# 112: new matches every night, the week's digests every morning (quiet hours are 21:00-08:00).
+cron.register(employment.match, "batch", cron="0 2 * * *", job_timeout=600)
+cron.register(employment.push_due, "default", cron="0 9 * * *", job_timeout=300)

@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.teardown_appcontext(lambda exc: Session.remove())
 
-    from . import commands, errors, health, limits, mp, simulator, staff, wechat
+    from . import commands, errors, health, limits, mp, sign, simulator, sms, staff, unsubscribe, wechat
 
     errors.init_app(app)
     limits.init_app(app)
@@ -55,6 +55,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(wechat.bp)
     app.register_blueprint(simulator.bp)
+    app.register_blueprint(sign.bp)  # /sign/<token>
+    app.register_blueprint(sms.bp)
+    app.register_blueprint(unsubscribe.bp)
     staff.init_app(app)  # the console's blueprint and CSRF protection
     commands.init_app(app)
     return app

@@ -11,6 +11,7 @@ from models import CITY, DISTRICTS, ROLES, Session, StaffUser, hash_password, kv
 def init_app(app: Flask) -> None:
     for command in (init_db, worker, scheduler, cron, create_staff, seed_demo, dev, wechat_menu, policy_params):
         app.cli.add_command(command)
+    from .employment_commands import employment; app.cli.add_command(employment)  # noqa: E702 (the 112 service)
 
 
 @click.command("init-db")

@@ -39,6 +39,21 @@ DEFAULTS: dict = {
     "QUEUE_RETRY_INTERVALS": [10, 60, 300],
     "PRECHECK_RATE_LIMIT": "60 per minute",
     "SIMULATOR_ENABLED": True,
+    # SMS: Aliyun's SendSms shape (channels/sms.py). Empty keys: the SMS channel is skipped.
+    "SMS_API_BASE_URL": "https://dysmsapi.aliyuncs.com/",
+    "SMS_ACCESS_KEY_ID": "",
+    "SMS_ACCESS_KEY_SECRET": "",
+    "SMS_SIGN_NAME": "",
+    "SMS_TEMPLATE_CODE": "",
+    "SMS_INBOUND_SECRET": "",
+    # Email over SMTP (channels/email.py). No host or sender: the email channel is skipped.
+    "EMAIL_SMTP_HOST": "",
+    "EMAIL_SMTP_PORT": 587,
+    "EMAIL_SMTP_USER": "",
+    "EMAIL_SMTP_PASSWORD": "",
+    "EMAIL_SENDER": "",
+    "EMAIL_USE_TLS": "starttls",
+    "EMAIL_PUBLIC_URL": "",
 }
 
 # Keys a production deployment must set explicitly.

@@ -31,8 +31,11 @@ HOUSEHOLDS = (
 
 def seed() -> bool:
     """Create the demo records unless they exist; True when something was created."""
+    from employment import demo as employment_demo
+
     created = _seed_staff_and_households()
-    return _seed_applications() or created
+    created = _seed_applications() or created
+    return employment_demo.seed() or created  # openings, seekers and pushes for the 112 pages
 
 
 def _seed_staff_and_households() -> bool:

@@ -1,4 +1,5 @@
-"""`make run`: the fake WeChat API, one worker, the retry scheduler, the cron scheduler and the
+"""`make run`: the fake WeChat API, the fake SMS provider (fakesms/), the development mail
+server (channels/devmail.py), one worker, the retry scheduler, the cron scheduler and the
 web server, stopped together. Each runs in a process of its own, as in a deployment: a worker
 that dies takes no scheduler with it."""
 from __future__ import annotations
@@ -6,6 +7,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy.engine import make_url
@@ -15,13 +17,25 @@ from models import kv
 
 from . import demo
 
+# Where `make run` serves the fake SMS provider and the mail server (config.example.toml).
+SMS_PORT, MAIL_PORT = 5002, 1025
+
 
 def run(app: Flask, port: int, fake_port: int) -> None:
     cfg = app.config
     fake_url = f"http://127.0.0.1:{fake_port}/"
+    sms_url = f"http://127.0.0.1:{SMS_PORT}/"
+    mail_dir = Path(cfg["APP_VAR_DIR"]) / "mail"
     children = [
         subprocess.Popen([sys.executable, "-m", "fakewechat", "--port", str(fake_port),
                           "--app-id", cfg["WECHAT_APP_ID"], "--app-secret", cfg["WECHAT_APP_SECRET"]]),
+        subprocess.Popen([sys.executable, "-m", "fakesms", "--port", str(SMS_PORT), "--quiet",
+                          "--access-key-id", cfg["SMS_ACCESS_KEY_ID"] or "yitang-dev-sms-key",
+                          "--access-key-secret", cfg["SMS_ACCESS_KEY_SECRET"] or "yitang-dev-sms-secret",
+                          "--inbound-url", f"http://127.0.0.1:{port}/sms/inbound",
+                          "--inbound-secret", cfg["SMS_INBOUND_SECRET"]]),
+        subprocess.Popen([sys.executable, "-m", "channels.devmail", "--port", str(MAIL_PORT),
+                          "--dir", str(mail_dir)]),
         subprocess.Popen([sys.executable, "-m", "flask", "--app", "webhook", "worker"]),
         subprocess.Popen([sys.executable, "-m", "flask", "--app", "webhook", "scheduler"]),
         subprocess.Popen([sys.executable, "-m", "flask", "--app", "webhook", "cron"]),
@@ -35,10 +49,18 @@ def run(app: Flask, port: int, fake_port: int) -> None:
         f"  WeChat API: {cfg['WECHAT_API_BASE_URL']}"
         + ("  (the fake WeChat API server)" if cfg["WECHAT_API_BASE_URL"] == fake_url else
            f"  (note: the fake server listens on {fake_url})"),
+        f"  SMS:        {cfg['SMS_API_BASE_URL']}"
+        + ("  (the fake SMS provider; inbox at " + sms_url + "_fake/messages)"
+           if cfg["SMS_API_BASE_URL"] == sms_url and cfg["SMS_ACCESS_KEY_ID"] else
+           f"  (note: the fake SMS provider listens on {sms_url})"),
+        f"  email:      smtp://{cfg['EMAIL_SMTP_HOST'] or '(not configured)'}:{cfg['EMAIL_SMTP_PORT']}"
+        + (f"  (the development mail server; mails kept in {mail_dir}/)"
+           if cfg["EMAIL_SMTP_HOST"] == "127.0.0.1" and cfg["EMAIL_SMTP_PORT"] == MAIL_PORT else
+           f"  (note: the development mail server listens on smtp://127.0.0.1:{MAIL_PORT})"),
         f"  simulator:  http://127.0.0.1:{port}/simulator",
         f"  console:    http://127.0.0.1:{port}/staff/login   {demo.LOGIN_HINT}",
         f"  health:     http://127.0.0.1:{port}/healthz",
-        "Press Ctrl-C to stop the web server, the worker, the schedulers and the fake WeChat server.",
+        "Press Ctrl-C to stop the web server, the worker, the schedulers and the fake servers.",
         "",
     ]
     print("\n".join(lines), flush=True)

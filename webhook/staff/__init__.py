@@ -157,3 +157,4 @@ def form_list(name: str) -> list[str]:
 
 
 from . import applications, auth, casework, operations, reports  # noqa: E402,F401  (routes on bp)
+from . import employment  # noqa: E402,F401  (the 112 pages, on bp)

@@ -1,0 +1,439 @@
+"""Openings and seekers from CSV or XLSX files (headers in interfaces.md).
+
+The whole file or nothing: every row is checked first, and one bad row refuses the file with a
+report of every bad row by its line number (the header is line 1). Rows are upserted by their
+natural keys (an opening: employer, title, district, street; a seeker: the blind index of the
+identity number), so importing the same file again changes nothing.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
+import policy
+from forms.errors import AnswerError
+from forms.types import parse_answer
+from models import DISTRICTS, Employer, Member, Opening, Seeker, Session, pii
+
+from . import data
+
+MAX_BYTES = 50 * 1024 * 1024
+
+OPENING_HEADER = ("employer", "employer_email", "title", "occupation_code", "district", "street", "address",
+                  "wage_min", "wage_max", "hours_per_week", "education_min", "age_min", "age_max",
+                  "public_welfare", "positions", "valid_until", "description")
+SEEKER_HEADER = ("id_number", "name", "phone", "email", "district", "street", "age", "sex", "education",
+                 "occupation_code", "wage_min", "hours_per_week", "registered_unemployed", "unemployed_since",
+                 "graduate")
+
+YES = {"是", "true", "yes", "1", "y"}
+NO = {"否", "false", "no", "0", "n", ""}
+SEX = {"male": "male", "男": "male", "female": "female", "女": "female"}
+EDUCATION = {**{v: v for v in data.EDUCATION}, **{label: v for v, label in data.EDUCATION_LABELS.items()},
+             "中专": "vocational", "技校": "vocational", "小学": "primary_or_below"}
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class ImportRefused(Exception):
+    """The file was refused; nothing was written. `problems` lists (line, message)."""
+
+    def __init__(self, message: str, problems: list[tuple[int, str]] = ()):
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+    def report(self) -> str:
+        lines = [self.message]
+        lines += [f"第{line}行：{text}" for line, text in self.problems]
+        return "\n".join(lines)
+
+
+@dataclass
+class Outcome:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ids: list[int] = field(default_factory=list)
+
+    def summary(self, what: str) -> str:
+        return f"{what}: 新增 {self.added}，更新 {self.updated}，未变 {self.unchanged}"
+
+
+# ---- reading ------------------------------------------------------------------------------------
+
+def read_rows(path: str | Path, header: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """(line number, {column: text}) for each non-empty row; the header must be `header`."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportRefused(f"找不到文件：{path}")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ImportRefused(f"文件太大（{size / 1024 / 1024:.0f} MB），一次最多导入 50 MB，请分成几个文件。")
+    raw = path.read_bytes()
+    suffix = path.suffix.lower()
+    if raw.startswith(b"PK\x03\x04") and suffix in (".xlsx", ".xlsm"):
+        table = _xlsx(raw)
+    elif suffix in (".csv", ".txt") and b"\x00" not in raw[:4096]:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportRefused("CSV 文件不是 UTF-8 编码：请在表格软件中另存为“CSV UTF-8”。") from None
+        table = list(csv.reader(io.StringIO(text, newline="")))
+    else:
+        raise ImportRefused("只能导入 CSV（UTF-8）或 XLSX 文件。")
+    if not table:
+        raise ImportRefused("文件是空的。")
+    got = tuple(_clean(cell) for cell in table[0])
+    while got and not got[-1]:
+        got = got[:-1]
+    if got != header:
+        missing = [h for h in header if h not in got]
+        extra = [h for h in got if h not in header]
+        detail = []
+        if missing:
+            detail.append("缺少列 " + ",".join(missing))
+        if extra:
+            detail.append("多出列 " + ",".join(extra))
+        if not detail:
+            detail.append("列的顺序不对")
+        raise ImportRefused("第1行（表头）不对：" + "；".join(detail) + "。表头应为：" + ",".join(header))
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        cells = [_clean(c) for c in cells]
+        if not any(cells):
+            continue
+        if len(cells) > len(header) and any(cells[len(header):]):
+            rows.append((number, None))  # reported by the caller's check as too many cells
+            continue
+        cells += [""] * (len(header) - len(cells))
+        rows.append((number, dict(zip(header, cells))))
+    return rows
+
+
+def _xlsx(raw: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise ImportRefused("XLSX 文件打不开，可能已损坏。") from None
+    sheet = book.worksheets[0]
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    return table
+
+
+def _clean(value) -> str:
+    """A cell as text: XLSX gives numbers and dates; 2026-03-01 00:00 from a date cell is a date."""
+    if value is None:
+        return ""
+    if hasattr(value, "date") and hasattr(value, "hour"):
+        value = value.date() if (value.hour, value.minute, value.second) == (0, 0, 0) else value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+# ---- checking cells -----------------------------------------------------------------------------
+
+class Bad(ValueError):
+    pass
+
+
+def _int(row, key, label, *, required=False, low=0, high=10**7):
+    text = row[key].replace(",", "")
+    if not text:
+        if required:
+            raise Bad(f"{label}（{key}）不能为空")
+        return None
+    if not re.fullmatch(r"\d+", text):
+        raise Bad(f"{label}（{key}）应为整数，不是“{row[key]}”")
+    value = int(text)
+    if not low <= value <= high:
+        raise Bad(f"{label}（{key}）应在 {low} 到 {high} 之间，不是 {value}")
+    return value
+
+
+def _yesno(row, key, label):
+    text = row[key].lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise Bad(f"{label}（{key}）请填“是/否”或 true/false，不是“{row[key]}”")
+
+
+def _date(row, key, label, *, required=False):
+    text = row[key]
+    if not text:
+        if required:
+            raise Bad(f"{label}（{key}）不能为空")
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Bad(f"{label}（{key}）应为日期，格式如 2026-03-01，不是“{text}”") from None
+
+
+def _district(row):
+    if row["district"] not in DISTRICTS:
+        raise Bad(f"区（district）应为厦门的区之一（{'、'.join(DISTRICTS)}），不是“{row['district']}”")
+    return row["district"]
+
+
+def _code(row, key="occupation_code", required=True):
+    code = row[key]
+    if not code:
+        if required:
+            raise Bad(f"职业代码（{key}）不能为空")
+        return None
+    if not data.valid_code(code):
+        raise Bad(f"职业代码（{key}）“{code}”不是已知的 GB/T 6565 代码（例如 4 或 4-03-02）")
+    return code
+
+
+def _education(row, key):
+    text = row[key]
+    if not text:
+        return None
+    if text not in EDUCATION:
+        raise Bad(f"学历（{key}）“{text}”不认识，请用 {'、'.join(data.EDUCATION)} 或对应中文")
+    return EDUCATION[text]
+
+
+def _email(row, key):
+    text = row[key]
+    if text and not EMAIL.fullmatch(text):
+        raise Bad(f"电子邮箱（{key}）“{text}”格式不对")
+    return text or None
+
+
+def _checked(rows, check) -> list[tuple[int, dict]]:
+    good, problems = [], []
+    for line, row in rows:
+        if row is None:
+            problems.append((line, "这一行的格子比表头多"))
+            continue
+        try:
+            good.append((line, check(row)))
+        except Bad as err:
+            problems.append((line, str(err)))
+    if problems:
+        raise ImportRefused(f"有 {len(problems)} 行不对，整个文件没有导入。请改正后重新导入：", problems)
+    return good
+
+
+# ---- openings -----------------------------------------------------------------------------------
+
+def _opening(row) -> dict:
+    errors = []
+    values = {}
+    for key, work in (
+        ("employer", lambda: row["employer"] or _fail("用人单位（employer）不能为空")),
+        ("employer_email", lambda: _email(row, "employer_email")),
+        ("title", lambda: row["title"][:100] or _fail("岗位名称（title）不能为空")),
+        ("occupation_code", lambda: _code(row)),
+        ("district", lambda: _district(row)),
+        ("street", lambda: row["street"] or None),
+        ("address", lambda: row["address"][:255] or None),
+        ("wage_min", lambda: _int(row, "wage_min", "最低工资", high=1_000_000)),
+        ("wage_max", lambda: _int(row, "wage_max", "最高工资", high=1_000_000)),
+        ("hours_per_week", lambda: _int(row, "hours_per_week", "每周工时", high=84)),
+        ("education_min", lambda: _education(row, "education_min")),
+        ("age_min", lambda: _int(row, "age_min", "最低年龄", low=16, high=120)),
+        ("age_max", lambda: _int(row, "age_max", "最高年龄", low=16, high=120)),
+        ("public_welfare", lambda: _yesno(row, "public_welfare", "公益性岗位")),
+        ("positions", lambda: _int(row, "positions", "招聘人数", low=1, high=100_000) or 1),
+        ("valid_until", lambda: _date(row, "valid_until", "有效期至", required=True)),
+        ("description", lambda: row["description"][:5000] or None),
+    ):
+        try:
+            values[key] = work()
+        except Bad as err:
+            errors.append(str(err))
+    if not errors:
+        if values["wage_min"] and values["wage_max"] and values["wage_min"] > values["wage_max"]:
+            errors.append("最低工资不能高于最高工资")
+        if values["age_min"] and values["age_max"] and values["age_min"] > values["age_max"]:
+            errors.append("最低年龄不能高于最高年龄")
+    if errors:
+        raise Bad("；".join(errors))
+    return values
+
+
+def _fail(message):
+    raise Bad(message)
+
+
+def import_openings(path: str | Path) -> Outcome:
+    """Check the whole file, then upsert employers and openings (the caller commits)."""
+    rows = _checked(read_rows(path, OPENING_HEADER), _opening)
+    outcome = Outcome()
+    employers = {e.name: e for e in Session.scalars(select(Employer))}
+    for _, values in rows:
+        name, email = values.pop("employer"), values.pop("employer_email")
+        employer = employers.get(name)
+        if employer is None:
+            employer = employers[name] = Employer(name=name, email=email)
+            Session.add(employer)
+            Session.flush()
+        elif email and employer.email != email:
+            employer.email = email
+        opening = Session.scalar(select(Opening).where(
+            Opening.employer_id == employer.id, Opening.title == values["title"],
+            Opening.district == values["district"],
+            Opening.street == values["street"] if values["street"] else Opening.street.is_(None)))
+        if opening is None:
+            opening = Opening(employer_id=employer.id, **values)
+            Session.add(opening)
+            Session.flush()
+            outcome.added += 1
+        elif _update(opening, values):
+            outcome.updated += 1
+        else:
+            outcome.unchanged += 1
+        outcome.ids.append(opening.id)
+    return outcome
+
+
+def _update(record, values: dict) -> bool:
+    """Set what differs; True when anything did (so an unchanged row writes nothing)."""
+    changed = False
+    for key, value in values.items():
+        if getattr(record, key) != value:
+            setattr(record, key, value)
+            changed = True
+    return changed
+
+
+# ---- seekers ------------------------------------------------------------------------------------
+
+_ID = SimpleNamespace(type="id_number", error=None)
+_PHONE = SimpleNamespace(type="phone", error=None)
+
+
+def _seeker(row) -> dict:
+    errors = []
+    values = {}
+
+    def id_number():
+        try:
+            return parse_answer(_ID, row["id_number"])
+        except AnswerError as err:
+            raise Bad(f"身份证号码（id_number）不对：{err.message}") from None
+
+    def phone():
+        if not row["phone"]:
+            return None
+        try:
+            return parse_answer(_PHONE, row["phone"])
+        except AnswerError:
+            raise Bad(f"手机号码（phone）“{row['phone']}”不对，应为11位手机号") from None
+
+    def sex():
+        if row["sex"] and row["sex"].lower() not in SEX:
+            raise Bad(f"性别（sex）请填 male/female 或 男/女，不是“{row['sex']}”")
+        return SEX.get(row["sex"].lower())
+
+    for key, work in (
+        ("id_number", id_number),
+        ("name", lambda: row["name"][:40] or _fail("姓名（name）不能为空")),
+        ("phone", phone),
+        ("email", lambda: _email(row, "email")),
+        ("district", lambda: _district(row)),
+        ("street", lambda: row["street"] or None),
+        ("age", lambda: _int(row, "age", "年龄", low=16, high=120)),
+        ("sex", sex),
+        ("education", lambda: _education(row, "education")),
+        ("occupation_code", lambda: _code(row, required=False)),
+        ("wage_min", lambda: _int(row, "wage_min", "期望最低工资", high=1_000_000)),
+        ("hours_per_week", lambda: _int(row, "hours_per_week", "每周工时", high=84)),
+        ("registered_unemployed", lambda: _yesno(row, "registered_unemployed", "失业登记")),
+        ("unemployed_since", lambda: _date(row, "unemployed_since", "失业日期")),
+        ("graduate", lambda: _yesno(row, "graduate", "未就业毕业生")),
+    ):
+        try:
+            values[key] = work()
+        except Bad as err:
+            errors.append(str(err))
+    if errors:
+        raise Bad("；".join(errors))
+    return values
+
+
+def birth_year(id_number: str) -> int:
+    return int(id_number[6:10])
+
+
+def unemployed_months(since: date | None, today: date) -> int:
+    if since is None:
+        return 0
+    return max((today.year - since.year) * 12 + today.month - since.month - (today.day < since.day), 0)
+
+
+def kunnan_many(people: list[dict], today: date) -> list[bool]:
+    """就业困难人员 by the rules (policy.assess_many), one situation per person. A registry row
+    says nothing of 户籍, disability or 低保: it is assessed as a Xiamen resident on the
+    registered-unemployed, age and duration grounds; staff or the chat add the rest."""
+    if not people:
+        return []
+    situations = [{"date": today.isoformat(), "hukou_xiamen": True,
+                   "members": [{"age": p["age"], "sex": p["sex"] or "male",
+                                "registered_unemployed": bool(p["registered_unemployed"]),
+                                "unemployed_months": p["unemployed_months"]}]} for p in people]
+    answers = policy.assess_many(situations)
+    return [0 in answer["programmes"]["jiuye_kunnan"]["members"] for answer in answers]
+
+
+def import_seekers(path: str | Path, today: date | None = None) -> Outcome:
+    """Check the whole file, then upsert seekers by identity number (the caller commits)."""
+    from review.routing import local_date
+    from models import utcnow
+
+    today = today or local_date(utcnow())
+    rows = _checked(read_rows(path, SEEKER_HEADER), _seeker)
+    seen: dict[str, int] = {}
+    problems = []
+    for line, values in rows:
+        if values["id_number"] in seen:
+            problems.append((line, f"身份证号码和第{seen[values['id_number']]}行重复"))
+        seen.setdefault(values["id_number"], line)
+    if problems:
+        raise ImportRefused(f"有 {len(problems)} 行不对，整个文件没有导入。请改正后重新导入：", problems)
+    people = []
+    for _, values in rows:
+        age = values.pop("age")
+        born = birth_year(values["id_number"])
+        people.append({"age": today.year - born if age is None else age, "sex": values["sex"],
+                       "registered_unemployed": values["registered_unemployed"],
+                       "unemployed_months": unemployed_months(values["unemployed_since"], today)})
+        values["birth_year"] = born
+    verdicts = kunnan_many(people, today)
+    outcome = Outcome()
+    for (_, values), kunnan in zip(rows, verdicts):
+        index = pii.blind_index(values["id_number"])
+        values["jiuye_kunnan"] = kunnan
+        seeker = Session.scalar(select(Seeker).where(Seeker.id_number_index == index))
+        if seeker is None:
+            household_id = Session.scalar(select(Member.household_id).where(Member.id_number_index == index).limit(1))
+            seeker = Seeker(id_number_index=index, household_id=household_id, source="import",
+                            prefer=["wechat", "sms", "email"], work_districts=[], **values)
+            Session.add(seeker)
+            Session.flush()
+            outcome.added += 1
+        elif _update(seeker, values):
+            outcome.updated += 1
+        else:
+            outcome.unchanged += 1
+        outcome.ids.append(seeker.id)
+    return outcome
