@@ -8,16 +8,16 @@ from pathlib import Path
 
 import yaml
 
+import employment.chat
 import forms
 from channels import media, outbound, push
 from channels.inbound import InboundEvent
 
-import review
 
-from . import conversation, documents, escalate, faq, intents, profile, state
+from . import conversation, documents, drafts, escalate, faq, intents, profile, state
 from . import session as sessions
 from . import verdict as verdicts
-from .reply import Reply, render
+from .reply import Reply, render, split
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +66,10 @@ def converse(event: InboundEvent, chat: dict) -> Reply:
         return escalate.to_staff(event, state.active(chat) or {}, "human")
     if command == "progress":
         return escalate.progress(event.openid)
+    if command == "jobs":
+        return Reply(split(employment.chat.current(event.openid)))
+    if text and (said := employment.chat.respond(event.openid, text)) is not None:  # 感兴趣 2 / 不合适 2
+        return Reply(split(said))
     if command == "unsubscribe":  # pushes (job openings …) stop at once; news of applications does not
         push.opt_out("wechat", openid=event.openid, source="chat")
         return render("unsubscribed")
@@ -162,6 +166,8 @@ def on_click(event: InboundEvent, chat: dict) -> Reply:
             return start_form(chat, form_id, event.openid)
     if key == "PROGRESS":
         return escalate.progress(event.openid)
+    if key == "JOBS":
+        return Reply(split(employment.chat.current(event.openid)))
     if key == "HUMAN":
         return escalate.to_staff(event, state.active(chat) or {}, "human")
     name = menu_names().get(key)
@@ -325,25 +331,19 @@ HANDLERS = {
 
 
 def finish(event: InboundEvent, chat: dict, context: dict) -> Reply:
-    """Confirmed: the rules' verdict, and for an application the whole checklist at once."""
-    form_id, answers = context["form"], context["answers"]
-    if form_id == "xiansuo":
-        review.intake.report_clue(event.openid, answers)
-        state.close(chat, context["key"])
+    """Confirmed: the rules' verdict, and for an application the whole checklist at once. The
+    filing itself is bot.drafts.file, which the mini-program's verdict uses too."""
+    filed = drafts.file(chat, context, event.openid)
+    form_id, answers, verdict = context["form"], context["answers"], filed["verdict"]
+    if filed["clue"] is not None:
         return render("clue_received", urgent=answers.get("urgency") == "urgent")
-    verdict = verdicts.assess(form_id, answers)
-    context["verdict"] = verdict
-    programme = verdicts.programme(form_id, verdict)
-    if programme is None:
-        state.set_stage(context, state.Stage.DONE)  # kept for 为什么, closed by the next message
+    if filed.get("seeker") is not None:
+        registered = Reply(split(employment.chat.registered(filed["seeker"])))
+        return registered + Reply(verdicts.message(form_id, verdict, "jiuye", [], answers).texts[:1])
+    if filed["programme"] is None:
         return verdicts.message(form_id, verdict, None, [], answers)
-    checklist = verdicts.slots(verdict, verdicts.member_labels(answers))
-    application = review.intake.open_draft(event.openid, form_id, programme, answers,
-                                           verdicts.situation(form_id, answers), verdict, verdict["documents"])
-    context["programme"] = programme
-    documents.begin(context, application.id, checklist)
     still = [context["slots"][i] for i in documents.missing(context)]  # what the next step asks for
-    first = verdicts.message(form_id, verdict, programme, still or checklist, answers).texts[:1]
+    first = verdicts.message(form_id, verdict, filed["programme"], still or filed["checklist"], answers).texts[:1]
     # The checklist as it stands once kept documents are attached: "已有（3月12日提交）", the
     # papers to sign on the phone, the first one still missing.
     return Reply(first + documents.checklist(context).texts)

@@ -80,6 +80,19 @@ def request_download(openid: str, media_id: str, inbound_id: int | None = None) 
     return media
 
 
+def keep(openid: str, content: bytes, content_type: str, ext: str, uploads: Path, label: str) -> MediaFile:
+    """A file that did not come through WeChat (a mini-program upload, a signed PDF), kept in
+    the same storage as residents' photos, once per checksum; its record is flushed, the
+    caller attaches it and commits. `label` says where it came from (the media_id column)."""
+    digest = hashlib.sha256(content).hexdigest()
+    record = MediaFile(openid=openid, media_id=label, state="stored", content_type=content_type,
+                       size=len(content), sha256=digest, path=f"{digest[:2]}/{digest}.{ext}", stored_at=utcnow())
+    store(uploads / record.path, content)
+    Session.add(record)
+    Session.flush()
+    return record
+
+
 def stored_file(media_file_id: int | None, uploads: Path) -> tuple[Path, str] | None:
     """(path, content type) of a stored file, only inside `uploads`; None when there is none."""
     media = Session.get(MediaFile, media_file_id) if media_file_id is not None else None
@@ -133,7 +146,7 @@ def download(media_file_id: int, api: WeChatAPI, uploads: Path, max_bytes: int =
     media.content_type, ext = kind
     media.sha256 = hashlib.sha256(got.content).hexdigest()
     media.path = f"{media.sha256[:2]}/{media.sha256}.{ext}"
-    _store(uploads / media.path, got.content)
+    store(uploads / media.path, got.content)
     media.stored_at = utcnow()
     earlier = Session.scalar(select(MediaFile.id).where(
         MediaFile.sha256 == media.sha256, MediaFile.state == "stored", MediaFile.id != media.id
@@ -141,7 +154,7 @@ def download(media_file_id: int, api: WeChatAPI, uploads: Path, max_bytes: int =
     return _finish(media, "stored", f"same file as media file {earlier}" if earlier else None)
 
 
-def _store(path: Path, content: bytes) -> None:
+def store(path: Path, content: bytes) -> None:
     if path.exists():
         return  # the name is the checksum: same name, same bytes
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -179,6 +179,13 @@ class WeChatAPI:
             body["url"] = url
         return self.call("POST", "cgi-bin/message/template/send", json=body)
 
+    def jscode2session(self, appid: str, secret: str, code: str) -> dict:
+        """A mini-program's wx.login() code → {"openid", "session_key", "unionid"?}. Takes the
+        mini-program's own credentials (not the Official Account's) and no access token. A
+        code is single-use and lives 5 minutes: WeChat answers 40029 / 40163 otherwise."""
+        params = {"appid": appid, "secret": secret, "js_code": code, "grant_type": "authorization_code"}
+        return self._json(self._http_call("GET", "sns/jscode2session", params=params))
+
     def get_media(self, media_id: str, max_bytes: int) -> Media:
         """A temporary media file a user sent; MediaTooLarge past `max_bytes`."""
         return self._with_token(lambda token: self._download(media_id, token, max_bytes))

@@ -2,6 +2,6 @@
 recommendations pushed through channels.push, and the yearly 1-1-2 ledger.
 
 Modules: `data` (occupation codes, street centroids, parameters), `imports` (CSV/XLSX),
-`matching` (numpy), `pushes` (digests to seekers), `ledger`, `seekers` (registration and
-staff work), `demo`.
+`matching` (numpy), `pushes` (digests to seekers), `registration` and `chat` (the seeker's
+side in the chat), `employers` (their daily email), `ledger`, `console`, `demo`.
 """

@@ -9,7 +9,7 @@ WeChat paths (relative to `url`): cgi-bin/token, cgi-bin/stable_token,
 cgi-bin/message/custom/send, cgi-bin/message/template/send,
 cgi-bin/message/subscribe/send (and .../bizsend), cgi-bin/media/get,
 cgi-bin/media/upload, cgi-bin/menu/create, cgi-bin/menu/get,
-sns/jscode2session.  Other paths: HTTP 404, recorded.
+cgi-bin/user/info, sns/jscode2session.  Other paths: HTTP 404, recorded.
 
 Tokens: missing -> 41001, not ours -> 40001 (40014 when not even shaped like
 a token), past expiry -> 42001, replaced and past its grace -> 40001.
@@ -35,7 +35,10 @@ Control API (JSON, CORS open, not recorded as calls):
   POST /_fake/reset                     {"ok": true}
   GET  /_fake/token_fetches             {"token_fetches": N}
   POST /_fake/expire_tokens             {"ok": true}
-  POST /_fake/login_code {"openid", "unionid"?} -> {"code"}
+  POST /_fake/login_code {"openid", "unionid"?} -> {"code"}  (single-use, lives
+                     `login_code_ttl` seconds: then 40029; used twice: 40163)
+  POST /_fake/expire_login_codes        {"ok": true}: every code issued so far is stale
+  POST /_fake/unionid {"openid", "unionid"} -> {"ok": true}: what cgi-bin/user/info says
   GET  /_fake/menu                      {"menu": {...} | null}
   POST /_fake/users/OPENID/{unsubscribe|subscribe|interact|close_window}
   POST /_fake/deliver {"server": {"url", "token", "aes_key"?, "app_id"?, "mode"?},
@@ -162,7 +165,7 @@ class FakeWeChat:
 
     def __init__(self, app_id="wx_test", app_secret="secret", token_ttl=7200, *,
                  mp_app_id=None, mp_app_secret=None, window_open_by_default=True,
-                 window_seconds=48 * 3600, old_token_grace=300, quiet=True):
+                 window_seconds=48 * 3600, old_token_grace=300, login_code_ttl=300, quiet=True):
         self.apps = {app_id: app_secret}
         if mp_app_id:
             self.apps[mp_app_id] = mp_app_secret
@@ -170,6 +173,7 @@ class FakeWeChat:
         self.window_open_by_default = window_open_by_default
         self.window_seconds = window_seconds
         self.old_token_grace = old_token_grace
+        self.login_code_ttl = login_code_ttl
         self.quiet = quiet
         self._lock = threading.RLock()
         self._server = None
@@ -225,7 +229,7 @@ class FakeWeChat:
             self._users = {}       # openid -> {"subscribed": bool, "last_interaction": float|None}
             self._tokens = {}      # token -> {"app_id", "kind", "expires_at", "superseded"}
             self._current = {}     # (app_id, "plain"|"stable") -> token
-            self._login_codes = {}  # code -> {"openid", "unionid", "used"}
+            self._login_codes = {}  # code -> {"openid", "unionid", "used", "expires_at"}
             self._token_fetches = 0
             self._menu = None
             self._seq = 0
@@ -303,7 +307,13 @@ class FakeWeChat:
         return media_id
 
     def _user(self, openid):
-        return self._users.setdefault(openid, {"subscribed": True, "last_interaction": None})
+        return self._users.setdefault(openid, {"subscribed": True, "last_interaction": None,
+                                               "unionid": None})
+
+    def set_unionid(self, openid, unionid):
+        """The Official Account follower's unionid, as cgi-bin/user/info will tell it."""
+        with self._lock:
+            self._user(openid)["unionid"] = unionid
 
     def unsubscribe(self, openid):
         with self._lock:
@@ -334,8 +344,15 @@ class FakeWeChat:
         """A one-time wx.login() code that jscode2session turns into `openid`."""
         code = secrets.token_hex(16)
         with self._lock:
-            self._login_codes[code] = {"openid": openid, "unionid": unionid, "used": False}
+            self._login_codes[code] = {"openid": openid, "unionid": unionid, "used": False,
+                                       "expires_at": time.time() + self.login_code_ttl}
         return code
+
+    def expire_login_codes(self):
+        """Every wx.login() code issued so far is past its 5 minutes (next use -> 40029)."""
+        with self._lock:
+            for entry in self._login_codes.values():
+                entry["expires_at"] = 0.0
 
     def expire_tokens(self):
         """Every access token issued so far expires now (next use -> 42001)."""
@@ -360,6 +377,8 @@ class FakeWeChat:
                ("token_fetches", self._ctl_token_fetches, ["GET"]),
                ("expire_tokens", self._ctl_expire_tokens, ["POST"]),
                ("login_code", self._ctl_login_code, ["POST"]),
+               ("expire_login_codes", self._ctl_expire_login_codes, ["POST"]),
+               ("unionid", self._ctl_unionid, ["POST"]),
                ("menu", self._ctl_menu, ["GET"]),
                ("users/<openid>/<action>", self._ctl_user, ["POST"]),
                ("deliver", self._ctl_deliver, ["POST"])]
@@ -389,6 +408,7 @@ class FakeWeChat:
             "cgi-bin/media/upload": ("POST", self._api_media_upload),
             "cgi-bin/menu/create": ("POST", self._api_menu_create),
             "cgi-bin/menu/get": ("GET", self._api_menu_get),
+            "cgi-bin/user/info": ("GET", self._api_user_info),
             "sns/jscode2session": ("GET", self._api_jscode2session),
         }
 
@@ -665,7 +685,7 @@ class FakeWeChat:
             return _err(41008)
         with self._lock:
             entry = self._login_codes.get(code)
-            if entry is None:
+            if entry is None or (not entry["used"] and time.time() >= entry["expires_at"]):
                 return _err(40029)
             if entry["used"]:
                 return _err(40163)
@@ -674,6 +694,20 @@ class FakeWeChat:
                   "session_key": base64.b64encode(secrets.token_bytes(16)).decode()}
         if entry["unionid"]:
             answer["unionid"] = entry["unionid"]
+        return answer
+
+    def _api_user_info(self, body):
+        openid = request.args.get("openid")
+        if not openid:
+            return _err(40003)
+        with self._lock:
+            user = copy.deepcopy(self._user(openid))
+        if not user["subscribed"]:
+            return {"subscribe": 0, "openid": openid}
+        answer = {"subscribe": 1, "openid": openid, "language": "zh_CN",
+                  "subscribe_time": int(user["last_interaction"] or time.time())}
+        if user["unionid"]:
+            answer["unionid"] = user["unionid"]
         return answer
 
     # ---- control API (/_fake/...) -----------------------------------------------
@@ -733,6 +767,17 @@ class FakeWeChat:
         if not spec.get("openid"):
             return {"error": 'expected JSON {"openid": ..., "unionid": null}'}, 400
         return {"code": self.login_code(spec["openid"], spec.get("unionid"))}
+
+    def _ctl_expire_login_codes(self):
+        self.expire_login_codes()
+        return {"ok": True}
+
+    def _ctl_unionid(self):
+        spec = request.get_json(force=True, silent=True) or {}
+        if not spec.get("openid") or not spec.get("unionid"):
+            return {"error": 'expected JSON {"openid": ..., "unionid": ...}'}, 400
+        self.set_unionid(spec["openid"], spec["unionid"])
+        return {"ok": True}
 
     def _ctl_menu(self):
         return {"menu": self.menu}

@@ -180,14 +180,7 @@ def _decode_png(data_url: str | None) -> bytes:
 
 
 def _store(app: Application, content: bytes, content_type: str, ext: str, uploads: Path, label: str) -> MediaFile:
-    """Keep a file where residents' photos are kept (stored once per checksum)."""
-    digest = hashlib.sha256(content).hexdigest()
-    media = MediaFile(openid=app.openid or "", media_id=label, state="stored", content_type=content_type,
-                      size=len(content), sha256=digest, path=f"{digest[:2]}/{digest}.{ext}", stored_at=utcnow())
-    channel_media._store(uploads / media.path, content)
-    Session.add(media)
-    Session.flush()
-    return media
+    return channel_media.keep(app.openid or "", content, content_type, ext, uploads, label)
 
 
 def sign(token: str, name: str, last4: str, signature: str, shown_hash: str, uploads: Path,

@@ -18,3 +18,4 @@ cron.register(inbound.sweep, "default", interval=60, job_timeout=60)
 # 112: new matches every night, the week's digests every morning (quiet hours are 21:00-08:00).
 cron.register(employment.match, "batch", cron="0 2 * * *", job_timeout=600)
 cron.register(employment.push_due, "default", cron="0 9 * * *", job_timeout=300)
+cron.register(employment.employer_emails, "default", cron="0 10 * * *", job_timeout=300)

@@ -31,6 +31,9 @@ DEFAULTS: dict = {
     "WECHAT_STATUS_TEMPLATE_ID": "yitang-status-update",
     "MINIPROGRAM_APP_ID": "",
     "MINIPROGRAM_APP_SECRET": "",
+    "MINIPROGRAM_RATE_LIMIT": "120 per minute",
+    "MINIPROGRAM_ADDRESS_RATE_LIMIT": "600 per minute",
+    "MINIPROGRAM_LOGIN_RATE_LIMIT": "20 per minute",
     "DATABASE_URL": "",
     "REDIS_URL": "",
     "SECURITY_SECRET_KEY": "",
@@ -150,7 +153,8 @@ def finish(config: dict) -> None:
     config["WECHAT_MODE"] = mode
     if config["APP_PROXY_HOPS"] < 0:
         raise ConfigError(f"{source}: APP_PROXY_HOPS must be 0 or more (the number of trusted proxies)")
-    for key in ("WECHAT_MESSAGE_RATE_LIMIT", "PRECHECK_RATE_LIMIT"):
+    for key in ("WECHAT_MESSAGE_RATE_LIMIT", "PRECHECK_RATE_LIMIT", "MINIPROGRAM_RATE_LIMIT",
+                "MINIPROGRAM_ADDRESS_RATE_LIMIT", "MINIPROGRAM_LOGIN_RATE_LIMIT"):
         try:
             parse_limit(config[key])
         except ValueError:

@@ -48,7 +48,11 @@ def test_jiuye_registers_a_job_seeker(chat):
             "id_number": "11010519491231002X", "district": "2", "consent": "1"}
     reply = complete(chat, "APPLY_JIUYE", plan)
     assert "就业困难人员" in reply  # a woman of 40+ unemployed 6 months or more
-    assert Session.scalar(select(Application.programme)) == "jiuye"
+    assert "1-1-2" in reply or "1次上门走访" in "\n".join([reply] + chat.pushed())  # what 112 promises
+    from models import Seeker
+
+    assert Session.scalar(select(Seeker.openid)) == chat.openid  # a seeker, found by identity number
+    assert Session.scalar(select(Application)) is None  # not an application in the review queue
 
 
 def test_daikuan(chat):
