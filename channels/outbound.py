@@ -28,7 +28,9 @@ from rq.timeouts import JobTimeoutException
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from models import OutboundMessage, Resident, Session, utcnow
+from flask import current_app, has_app_context
+
+from models import MpSubscription, OutboundMessage, Resident, Session, utcnow
 from models.queues import enqueue_once
 
 from .wechat_api import WeChatAPI, WeChatError
@@ -38,6 +40,9 @@ log = logging.getLogger(__name__)
 CUSTOM_MSGTYPES = frozenset({"text", "image", "voice", "video", "music", "news", "mpnews",
                              "msgmenu", "wxcard", "miniprogrampage"})
 OUTSIDE_WINDOW = 45015
+# subscribeMessage.send refused for want of a grant (the resident refused, or WeChat no longer
+# counts one): the message falls back to the Official Account.
+SUBSCRIBE_REFUSED = frozenset({43101})
 UNSUBSCRIBED = 43004
 
 # Named, not imported: channels never import tasks (tasks.outbound calls into this module).
@@ -77,8 +82,13 @@ FINAL_STATES = ("sent", "undeliverable")
 
 
 def send(openid: str, content=None, msgtype: str = "text", template: dict | None = None,
-         inbound_id: int | None = None) -> OutboundMessage:
+         inbound_id: int | None = None, subscribe: dict | None = None) -> OutboundMessage:
     """Record a message for `openid` and queue its delivery.
+
+    `subscribe` ({"data", "page"?}) is a mini-program 订阅消息 of `[miniprogram]
+    status_template_id`: when the resident granted one in the mini-program, the grant is
+    consumed and the record is of kind "subscribe"; else (and should WeChat refuse it) the
+    content / template go through the Official Account.
 
     `content` is the text for msgtype "text", else the object WeChat expects under the msgtype
     key (news: {"articles": [...]}, msgmenu: {"head_content", "list", "tail_content"}).
@@ -93,6 +103,8 @@ def send(openid: str, content=None, msgtype: str = "text", template: dict | None
     if opted_out(openid):
         _finish(message, "undeliverable", reason="the resident opted out of messages")
         return message
+    if subscribe is not None:
+        _use_grant(message, subscribe)
     Session.commit()
     try:
         queue_delivery(message.id)
@@ -103,6 +115,35 @@ def send(openid: str, content=None, msgtype: str = "text", template: dict | None
         return message
     log.info("outbound %s queued", message.id)
     return message
+
+
+def mp_template_id() -> str | None:
+    return current_app.config.get("MINIPROGRAM_STATUS_TEMPLATE_ID") or None if has_app_context() else None
+
+
+def _use_grant(message: OutboundMessage, subscribe: dict) -> bool:
+    """Consume the resident's oldest unused grant of the template for this message (one
+    conditional UPDATE per try, so two sends never spend the same grant)."""
+    template_id = mp_template_id()
+    if not template_id:
+        return False
+    Session.flush()  # the message's id, for the grant to point at
+    grants = Session.scalars(select(MpSubscription).where(
+        MpSubscription.resident_openid == message.openid, MpSubscription.template_id == template_id,
+        MpSubscription.used_at.is_(None)).order_by(MpSubscription.id)).all()
+    for grant in grants:
+        taken = Session.execute(
+            update(MpSubscription).where(MpSubscription.id == grant.id, MpSubscription.used_at.is_(None))
+            .values(used_at=utcnow(), outbound_id=message.id)
+            .execution_options(synchronize_session=False)).rowcount == 1
+        if taken:
+            message.kind = "subscribe"  # msg_type stays: a fallback sends the content as it is
+            body = {"touser": grant.mp_openid, "template_id": template_id, "data": subscribe["data"]}
+            if subscribe.get("page"):
+                body["page"] = subscribe["page"]
+            message.payload = {**message.payload, "subscribe": body}
+            return True
+    return False
 
 
 def job_id(message_id: int) -> str:
@@ -227,6 +268,17 @@ def _reload(message: OutboundMessage) -> OutboundMessage:
 
 def _send(message: OutboundMessage, api: WeChatAPI) -> None:
     template = message.payload["template"]
+    if message.kind == "subscribe":
+        try:
+            with WeChatAPI.for_miniprogram(current_app.config, api.redis, timeout=api.timeout) as mp:
+                mp.send_subscribe(**message.payload["subscribe"])
+            return
+        except WeChatError as err:
+            if err.errcode not in SUBSCRIBE_REFUSED:
+                raise
+        # No grant after all: the Official Account carries it, and the record says so.
+        message.kind = "custom" if message.payload["content"] is not None else "template"
+        message.last_error = "subscribe message refused (43101): sent through the Official Account"
     if message.kind == "custom":
         try:
             api.send_custom(message.openid, message.msg_type, message.payload["content"])

@@ -98,6 +98,13 @@ class WeChatAPI:
         return cls(config["WECHAT_API_BASE_URL"], config["WECHAT_APP_ID"],
                    config["WECHAT_APP_SECRET"], redis=redis, **options)
 
+    @classmethod
+    def for_miniprogram(cls, config: Mapping, redis: Redis, **options) -> WeChatAPI:
+        """The mini-program's own client (MINIPROGRAM_APP_ID / SECRET): its access token is its
+        own, kept in Redis under its app id beside the Official Account's."""
+        return cls(config["WECHAT_API_BASE_URL"], config["MINIPROGRAM_APP_ID"],
+                   config["MINIPROGRAM_APP_SECRET"], redis=redis, **options)
+
     def close(self) -> None:
         self._http.close()
 
@@ -178,6 +185,28 @@ class WeChatAPI:
         if url:
             body["url"] = url
         return self.call("POST", "cgi-bin/message/template/send", json=body)
+
+    def send_subscribe(self, touser: str, template_id: str, data: dict, page: str | None = None) -> dict:
+        """A mini-program 订阅消息 (subscribeMessage.send): needs a one-time grant of the
+        template by the user (43101 otherwise); the client must be the mini-program's."""
+        body = {"touser": touser, "template_id": template_id, "data": data}
+        if page:
+            body["page"] = page
+        return self.call("POST", "cgi-bin/message/subscribe/send", json=body)
+
+    def msg_sec_check(self, openid: str, content: str, scene: int) -> str:
+        """security.msgSecCheck v2: "pass", "risky" or "review" for text a user wrote
+        (scene 1 资料, 2 评论, 3 论坛, 4 社交日志); the mini-program's client."""
+        answer = self.call("POST", "wxa/msg_sec_check",
+                           json={"version": 2, "openid": openid, "scene": scene, "content": content})
+        return (answer.get("result") or {}).get("suggest", "review")
+
+    def media_check_async(self, openid: str, media_url: str, scene: int, media_type: int = 2) -> dict:
+        """security.mediaCheckAsync v2: {"trace_id"}; WeChat's verdict comes later as a
+        wxa_media_check event. (The fake may also answer `result` at once: see fakewechat.)"""
+        return self.call("POST", "wxa/media_check_async",
+                         json={"version": 2, "openid": openid, "scene": scene,
+                               "media_url": media_url, "media_type": media_type})
 
     def jscode2session(self, appid: str, secret: str, code: str) -> dict:
         """A mini-program's wx.login() code → {"openid", "session_key", "unionid"?}. Takes the

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
 from sqlalchemy import Select, func, select
 
-from models import Recommendation, Seeker, SeekerVisit, Session, TrainingOffer, Visit
+from models import DISTRICTS, Recommendation, Seeker, SeekerVisit, Session, TrainingOffer, Visit, kv, utcnow
 from review import privacy
 from review.access import masked_name
 from review.routing import CST
@@ -134,3 +135,68 @@ def behind(year: int, seekers: Select | None = None, month: int | None = None) -
         group["done"] += not missing
     return sorted(groups.values(), key=lambda g: (g["district"], g["street"]))
 
+
+
+# ---- the caseworkers' daily worklist --------------------------------------------------------
+
+WORKLIST_KEY = "employment:worklist:{district}"
+WORKLIST_TTL_S = 8 * 24 * 3600  # a week of daily lists, and a day's slack
+
+
+def _missing_words(line: Line, required: dict) -> list[str]:
+    """What a caseworker has still to do for this seeker this year, in their words."""
+    words = []
+    if line.visits < required["visits"]:
+        words.append("还没有上门走访")
+    if line.trainings < required["trainings"]:
+        words.append("还没有培训机会")
+    if line.recommendations < required["recommendations"]:
+        words.append(f"岗位推荐送达{line.recommendations}次，少于{required['recommendations']}次")
+    return words
+
+
+def worklist(district: str, street: str | None, today: date) -> list[dict]:
+    """The seekers of one street (None: those with no street) still short of this year's
+    1-1-2 on `today`, with what is missing: the most behind first, 就业困难人员 first among
+    equals. Ids and counts only; names are looked up, masked, when shown."""
+    required = need()
+    stmt = select(Seeker).where(Seeker.district == district,
+                                Seeker.street == street if street else Seeker.street.is_(None))
+    items = []
+    for line in lines(today.year, stmt):
+        missing = _missing_words(line, required)
+        if missing:
+            items.append({"seeker_id": line.seeker_id, "kunnan": line.kunnan, "missing": missing,
+                          "visits": line.visits, "trainings": line.trainings,
+                          "recommendations": line.recommendations})
+    items.sort(key=lambda item: (-len(item["missing"]), not item["kunnan"], item["seeker_id"]))
+    return items
+
+
+def worklists(district: str, today: date) -> dict:
+    """Every street's worklist of one district (streets with seekers all on track are listed
+    with no one, so yesterday's names never linger)."""
+    streets = Session.scalars(select(Seeker.street).where(Seeker.district == district, Seeker.active.is_(True))
+                              .distinct()).all()
+    by_street = {street or "": worklist(district, street, today) for street in streets}
+    return {"district": district, "date": today.isoformat(), "streets": dict(sorted(by_street.items()))}
+
+
+def publish_worklists(now: datetime | None = None) -> dict[str, int]:
+    """Build today's worklist for every street and keep it where the console reads it (one
+    Redis key per district, like review.routing's overdue reports). Returns per district how
+    many seekers are behind."""
+    from review.routing import local_date
+
+    today = local_date(now or utcnow())
+    built = {district: worklists(district, today) for district in DISTRICTS}
+    pipe = kv.client().pipeline()
+    for district, report in built.items():
+        pipe.set(WORKLIST_KEY.format(district=district), json.dumps(report, ensure_ascii=False), ex=WORKLIST_TTL_S)
+    pipe.execute()
+    return {district: sum(len(items) for items in report["streets"].values()) for district, report in built.items()}
+
+
+def latest_worklist(district: str) -> dict | None:
+    raw = kv.client().get(WORKLIST_KEY.format(district=district))
+    return json.loads(raw) if raw else None

@@ -1,12 +1,10 @@
 """python -m fakesms: serve the fake SMS provider on loopback until Ctrl-C."""
 
 import argparse
-import signal
 import sys
-import time
 
 from fakesms.server import FakeSMS
-from fakewechat.server import is_loopback
+from fakewechat.loopback import is_loopback, serve_forever_until_stopped
 
 
 def main(argv=None):
@@ -29,16 +27,8 @@ def main(argv=None):
     except OSError as exc:
         print("fakesms: cannot listen on %s:%d: %s" % (args.host, args.port, exc), file=sys.stderr)
         return 1
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print("fakesms listening on %s (inbox at %s_fake/messages)" % (fake.url, fake.url), flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        fake.stop()
-    return 0
+    return serve_forever_until_stopped(
+        fake, "fakesms listening on %s (inbox at %s_fake/messages)" % (fake.url, fake.url))
 
 
 if __name__ == "__main__":

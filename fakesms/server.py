@@ -29,9 +29,8 @@ from urllib.parse import quote
 
 import requests
 from flask import Flask, jsonify, request
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from fakewechat.server import is_loopback
+from fakewechat.loopback import LoopbackServer, is_loopback  # noqa: F401 (is_loopback: public here too)
 
 FAULTS = {
     "system_error": ("isp.SYSTEM_ERROR", "系统错误"),
@@ -54,13 +53,10 @@ def expected_signature(params: dict, secret: str, method: str) -> str:
     return base64.b64encode(hmac.new(f"{secret}&".encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):
-        pass
-
-
-class FakeSMS:
+class FakeSMS(LoopbackServer):
     """`with FakeSMS(key, secret) as sms:` serves on 127.0.0.1 at a free port: `sms.url`."""
+
+    name = "fakesms"
 
     def __init__(self, access_key_id="yitang-dev-sms-key", access_key_secret="yitang-dev-sms-secret", *,
                  inbound_url=None, inbound_secret="", quiet=True):
@@ -71,36 +67,7 @@ class FakeSMS:
         self.app = self._build_app()
         self.reset()
 
-    # ---- lifecycle -----------------------------------------------------------------------
-    def start(self, host="127.0.0.1", port=0):
-        if not is_loopback(host):
-            raise ValueError("fakesms binds to loopback only, not %r" % host)
-        self._server = make_server(host, port, self.app, threaded=True,
-                                   request_handler=_QuietHandler if self.quiet else None)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        name="fakesms", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = self._thread = None
-
-    def __enter__(self):
-        return self if self._server else self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    @property
-    def url(self):
-        if self._server is None:
-            raise RuntimeError("FakeSMS is not started")
-        host, port = self._server.server_address[:2]
-        return "http://%s:%d/" % (host, port)
+    # ---- lifecycle: start/stop, `with`, `url` come from fakewechat/loopback.py ------------
 
     # ---- state ---------------------------------------------------------------------------
     def reset(self):

@@ -1,11 +1,10 @@
 """python -m fakewechat: serve the fake WeChat API on loopback until Ctrl-C."""
 
 import argparse
-import signal
 import sys
-import time
 
-from fakewechat.server import FakeWeChat, is_loopback
+from fakewechat.loopback import is_loopback, serve_forever_until_stopped
+from fakewechat.server import FakeWeChat
 
 
 def main(argv=None):
@@ -35,18 +34,8 @@ def main(argv=None):
     except OSError as exc:
         print("fakewechat: cannot listen on %s:%d: %s" % (args.host, args.port, exc), file=sys.stderr)
         return 1
-    # `make run` stops us with SIGTERM; treat it like Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print("fakewechat listening on %s (app_id=%s, control API at %s_fake/)"
-          % (fake.url, args.app_id, fake.url), flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        fake.stop()
-    return 0
+    return serve_forever_until_stopped(
+        fake, "fakewechat listening on %s (app_id=%s, control API at %s_fake/)" % (fake.url, args.app_id, fake.url))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,16 @@ WeChat paths (relative to `url`): cgi-bin/token, cgi-bin/stable_token,
 cgi-bin/message/custom/send, cgi-bin/message/template/send,
 cgi-bin/message/subscribe/send (and .../bizsend), cgi-bin/media/get,
 cgi-bin/media/upload, cgi-bin/menu/create, cgi-bin/menu/get,
-cgi-bin/user/info, sns/jscode2session.  Other paths: HTTP 404, recorded.
+cgi-bin/user/info, sns/jscode2session, wxa/msg_sec_check,
+wxa/media_check_async.  Other paths: HTTP 404, recorded.
+
+Content checks: wxa/msg_sec_check (v2) answers result.suggest "risky" (label
+20001) when the content contains a flagged text, else "pass".
+wxa/media_check_async answers a trace_id as WeChat does; WeChat's verdict
+comes later as a wxa_media_check event, which the fake does NOT send:
+instead (a fake-only shortcut) it answers the verdict at once under
+"result", "risky" when the media_url contains a flagged sha256 (uploads are
+stored under their checksum, so the URL names it).
 
 Tokens: missing -> 41001, not ours -> 40001 (40014 when not even shaped like
 a token), past expiry -> 42001, replaced and past its grace -> 40001.
@@ -41,6 +50,8 @@ Control API (JSON, CORS open, not recorded as calls):
   POST /_fake/unionid {"openid", "unionid"} -> {"ok": true}: what cgi-bin/user/info says
   GET  /_fake/menu                      {"menu": {...} | null}
   POST /_fake/users/OPENID/{unsubscribe|subscribe|interact|close_window}
+  POST /_fake/flag {"text": ...} | {"sha256": ...} -> {"ok": true}: content checks
+                     now flag that text (substring) or that file
   POST /_fake/deliver {"server": {"url", "token", "aes_key"?, "app_id"?, "mode"?},
                        "message": {"openid", "kind", ...}} -> {"status", "reply"}
        plays WeChat's part: the message XML, signed (and encrypted) as WeChat would,
@@ -53,18 +64,17 @@ increasing sequence, so `since=<last id seen>` polls for what is new.
 
 import base64
 import copy
-import ipaddress
 import json
 import math
 import mimetypes
 import re
 import secrets
-import socket
 import threading
 import time
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.serving import WSGIRequestHandler, make_server
+
+from .loopback import LoopbackServer, is_loopback  # noqa: F401 (is_loopback: public here too)
 
 # errmsg texts as the real API writes them (it appends ", rid: ..." to errors).
 ERRMSG = {
@@ -125,16 +135,6 @@ CUSTOM_MSGTYPES = {"text", "image", "voice", "video", "music", "news", "mpnews",
 MEDIA_TYPES = {"image", "voice", "video", "thumb"}
 
 
-def is_loopback(host):
-    """True when every address `host` resolves to is a loopback address."""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return False
-    return bool(infos) and all(
-        ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
-
-
 def _err(code, errmsg=None):
     msg = errmsg or ERRMSG.get(code, "error")
     if code != 0:
@@ -151,17 +151,14 @@ def _new_token():
     return "%d_%s" % (secrets.randbelow(90) + 10, secrets.token_urlsafe(100))
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):
-        pass
-
-
-class FakeWeChat:
+class FakeWeChat(LoopbackServer):
     """The fake WeChat server and its state.
 
     `with FakeWeChat() as wx:` starts it on 127.0.0.1 at a free port;
     point the client at `wx.url`.
     """
+
+    name = "fakewechat"
 
     def __init__(self, app_id="wx_test", app_secret="secret", token_ttl=7200, *,
                  mp_app_id=None, mp_app_secret=None, window_open_by_default=True,
@@ -181,41 +178,8 @@ class FakeWeChat:
         self.app = self._build_app()
         self.reset()
 
-    # ---- lifecycle ---------------------------------------------------------
-
-    def start(self, host="127.0.0.1", port=0):
-        if not is_loopback(host):
-            raise ValueError("fakewechat binds to loopback only, not %r" % host)
-        self._server = make_server(host, port, self.app, threaded=True,
-                                   request_handler=_QuietHandler if self.quiet else None)
-        # A short poll interval makes stop() quick.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        name="fakewechat", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = self._thread = None
-
-    def __enter__(self):
-        return self if self._server else self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    @property
-    def url(self):
-        """Base URL ending with '/': BASE + "cgi-bin/token" is the token API."""
-        if self._server is None:
-            raise RuntimeError("FakeWeChat is not started")
-        host, port = self._server.server_address[:2]
-        if ":" in host:
-            host = "[%s]" % host
-        return "http://%s:%d/" % (host, port)
+    # ---- lifecycle: start/stop, `with`, `url` (the base URL ending with '/': BASE +
+    # "cgi-bin/token" is the token API) come from fakewechat/loopback.py.
 
     # ---- state -------------------------------------------------------------
 
@@ -233,6 +197,8 @@ class FakeWeChat:
             self._token_fetches = 0
             self._menu = None
             self._seq = 0
+            self._flagged_texts = set()
+            self._flagged_sha256 = set()
 
     def _next_id(self):
         self._seq += 1
@@ -310,6 +276,14 @@ class FakeWeChat:
         return self._users.setdefault(openid, {"subscribed": True, "last_interaction": None,
                                                "unionid": None})
 
+    def flag(self, text=None, sha256=None):
+        """Make the content checks flag `text` (any content containing it) or a file by checksum."""
+        with self._lock:
+            if text:
+                self._flagged_texts.add(text)
+            if sha256:
+                self._flagged_sha256.add(sha256.lower())
+
     def set_unionid(self, openid, unionid):
         """The Official Account follower's unionid, as cgi-bin/user/info will tell it."""
         with self._lock:
@@ -381,7 +355,8 @@ class FakeWeChat:
                ("unionid", self._ctl_unionid, ["POST"]),
                ("menu", self._ctl_menu, ["GET"]),
                ("users/<openid>/<action>", self._ctl_user, ["POST"]),
-               ("deliver", self._ctl_deliver, ["POST"])]
+               ("deliver", self._ctl_deliver, ["POST"]),
+               ("flag", self._ctl_flag, ["POST"])]
         for rule, view, methods in ctl:
             app.add_url_rule("/_fake/" + rule, "ctl_" + rule.split("/")[0], view, methods=methods)
         return app
@@ -410,6 +385,8 @@ class FakeWeChat:
             "cgi-bin/menu/get": ("GET", self._api_menu_get),
             "cgi-bin/user/info": ("GET", self._api_user_info),
             "sns/jscode2session": ("GET", self._api_jscode2session),
+            "wxa/msg_sec_check": ("POST", self._api_msg_sec_check),
+            "wxa/media_check_async": ("POST", self._api_media_check_async),
         }
 
     def _dispatch(self, path):
@@ -696,6 +673,32 @@ class FakeWeChat:
             answer["unionid"] = entry["unionid"]
         return answer
 
+    def _api_msg_sec_check(self, body):
+        if not isinstance(body, dict) or "_unparsed" in body:
+            return _err(47001)
+        if body.get("version") != 2 or not body.get("openid") or body.get("scene") not in (1, 2, 3, 4):
+            return _err(40003 if not body.get("openid") else 47001)
+        content = body.get("content")
+        if not isinstance(content, str) or not content:
+            return _err(47001)
+        with self._lock:
+            risky = any(text in content for text in self._flagged_texts)
+        result = {"suggest": "risky", "label": 20001} if risky else {"suggest": "pass", "label": 100}
+        return dict(_err(0), trace_id=secrets.token_hex(12), result=result,
+                    detail=[dict(result, strategy="content_model", errcode=0)])
+
+    def _api_media_check_async(self, body):
+        if not isinstance(body, dict) or "_unparsed" in body:
+            return _err(47001)
+        url = body.get("media_url")
+        if body.get("version") != 2 or not body.get("openid") or not isinstance(url, str) or not url:
+            return _err(40003 if not body.get("openid") else 47001)
+        with self._lock:
+            risky = any(digest in url.lower() for digest in self._flagged_sha256)
+        # Fake-only: the verdict at once (WeChat sends it later as a wxa_media_check event).
+        result = {"suggest": "risky", "label": 20002} if risky else {"suggest": "pass", "label": 100}
+        return dict(_err(0), trace_id=secrets.token_hex(12), result=result)
+
     def _api_user_info(self, body):
         openid = request.args.get("openid")
         if not openid:
@@ -777,6 +780,14 @@ class FakeWeChat:
         if not spec.get("openid") or not spec.get("unionid"):
             return {"error": 'expected JSON {"openid": ..., "unionid": ...}'}, 400
         self.set_unionid(spec["openid"], spec["unionid"])
+        return {"ok": True}
+
+    def _ctl_flag(self):
+        spec = request.get_json(force=True, silent=True) or {}
+        text, sha256 = spec.get("text"), spec.get("sha256")
+        if not (isinstance(text, str) and text) and not (isinstance(sha256, str) and re.fullmatch(r"[0-9a-fA-F]{64}", sha256)):
+            return {"error": 'expected JSON {"text": "..."} or {"sha256": "<64 hex digits>"}'}, 400
+        self.flag(text=text if isinstance(text, str) else None, sha256=sha256 if isinstance(sha256, str) else None)
         return {"ok": True}
 
     def _ctl_menu(self):

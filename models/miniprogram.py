@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import Base
@@ -43,3 +43,22 @@ class FollowerUnionid(Base):
     openid: Mapped[str] = mapped_column(String(64), primary_key=True)
     unionid: Mapped[str | None] = mapped_column(String(64), index=True)  # None: WeChat gave none
     learned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MpSubscription(Base):
+    """One one-time 订阅消息 grant (wx.requestSubscribeMessage → 'accept'): WeChat lets the
+    mini-program send exactly one message of that template per acceptance, so each grant is a
+    row, consumed (used_at) by the one send it pays for."""
+
+    __tablename__ = "mp_subscriptions"
+    __table_args__ = (Index("ix_mp_subscriptions_open", "resident_openid", "template_id", "used_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mp_user_id: Mapped[int] = mapped_column(ForeignKey("mp_users.id"))
+    mp_openid: Mapped[str] = mapped_column(String(64))  # subscribeMessage.send's touser
+    # Whose applications the grant is for (MiniProgramUser.chat_openid at the time of the grant).
+    resident_openid: Mapped[str] = mapped_column(String(64))
+    template_id: Mapped[str] = mapped_column(String(128))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+    outbound_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_messages.id"))

@@ -35,13 +35,29 @@ def _template(first: str, subject: str, status: str, remark: str) -> dict:
     }}
 
 
-def _send(app: Application, text: str, status: str, remark: str) -> OutboundMessage | None:
+def _thing(value: str) -> str:
+    # A 订阅消息 `thing` keyword holds at most 20 characters.
+    return value if len(value) <= 20 else value[:19] + "…"
+
+
+def _subscribe(app: Application, subject: str, status: str, remark: str) -> dict:
+    """The mini-program's 订阅消息 of the same news (thing1 业务, thing2 状态, date3, thing4 备注),
+    used when the resident granted one; it opens the application in the mini-program."""
+    return {"page": f"pages/applications/detail?id={app.id}", "data": {
+        "thing1": {"value": _thing(subject)}, "thing2": {"value": _thing(status)},
+        "date3": {"value": _day(utcnow())}, "thing4": {"value": _thing(remark)}}}
+
+
+def _send(app: Application, text: str, status: str, remark: str,
+          decision: bool = False) -> OutboundMessage | None:
     if not app.openid:
         Session.commit()  # nobody to tell (an application entered by staff): just keep the change
         return None
     programme = labels.programme(app.programme)
+    # A granted mini-program subscription first, then the Official Account (kefu, template).
     return outbound.send(app.openid, content=text, template=_template(
-        f"您的{programme}申请（编号{app.id}）有新进展", programme, status, remark))
+        f"您的{programme}申请（编号{app.id}）有新进展", programme, status, remark),
+        subscribe=_subscribe(app, programme, status, remark) if decision else None)
 
 
 def staff_reply(openid: str, text: str) -> OutboundMessage:
@@ -54,11 +70,16 @@ _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates" /
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
+# The news a resident's one-time grant is kept for: what staff decided, or asked of them.
+# (Spending it on "submitted" would leave the decision to the Official Account.)
+DECISIONS = frozenset({"approved", "rejected", "documents_requested"})
+
+
 def _notify(app: Application, event: str, state: str, **context) -> OutboundMessage | None:
     """Render `templates/notify/EVENT.txt`: the message, then after `---` the template remark."""
     name = f"您的{labels.programme(app.programme)}申请（编号{app.id}）"
     text, remark = _env.get_template(f"{event}.txt").render(name=name, **context).split("\n---\n")
-    return _send(app, text.strip(), labels.state(state), remark.strip())
+    return _send(app, text.strip(), labels.state(state), remark.strip(), decision=event in DECISIONS)
 
 
 def submitted(app: Application) -> OutboundMessage | None:

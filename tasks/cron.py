@@ -19,3 +19,5 @@ cron.register(inbound.sweep, "default", interval=60, job_timeout=60)
 cron.register(employment.match, "batch", cron="0 2 * * *", job_timeout=600)
 cron.register(employment.push_due, "default", cron="0 9 * * *", job_timeout=300)
 cron.register(employment.employer_emails, "default", cron="0 10 * * *", job_timeout=300)
+cron.register(employment.training_offers, "default", cron="30 9 * * *", job_timeout=600)  # 112: a course a year
+cron.register(employment.worklists, "default", cron="30 7 * * *", job_timeout=600)  # 112: who is behind, per street

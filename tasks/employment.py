@@ -46,3 +46,20 @@ def employer_emails() -> int:
     sent = employers.daily_emails(utcnow())
     Session.commit()
     return sent
+
+
+def training_offers() -> int:
+    """A training course offered by push to every seeker without one this year (each offer
+    committed before and after its push, so a job cut short sends nothing twice)."""
+    from employment import training
+
+    return training.offer_due(utcnow())
+
+
+def worklists() -> dict:
+    """Today's 1-1-2 worklist for every street, kept for the console's 112台账 page."""
+    from employment import ledger
+
+    counts = ledger.publish_worklists(utcnow())
+    log.info("employment worklists: %d seekers behind", sum(counts.values()))
+    return counts

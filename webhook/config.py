@@ -34,6 +34,9 @@ DEFAULTS: dict = {
     "MINIPROGRAM_RATE_LIMIT": "120 per minute",
     "MINIPROGRAM_ADDRESS_RATE_LIMIT": "600 per minute",
     "MINIPROGRAM_LOGIN_RATE_LIMIT": "20 per minute",
+    # The mini-program's 订阅消息 template for news of an application (thing1 业务, thing2 状态,
+    # date3 日期, thing4 备注); the only template id POST /api/mp/subscriptions accepts.
+    "MINIPROGRAM_STATUS_TEMPLATE_ID": "yitang-mp-status",
     "DATABASE_URL": "",
     "REDIS_URL": "",
     "SECURITY_SECRET_KEY": "",

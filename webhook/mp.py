@@ -245,6 +245,47 @@ def withdraw(draft_id: str):
     return _on_draft(draft_id, lambda chat, context, app, openid: jsonify(drafts.withdraw(chat, context, app, openid)))
 
 
+# ---- 订阅消息 grants ------------------------------------------------------------------------------
+
+@bp.post("/mp/subscriptions")
+@mp_call
+def subscriptions():
+    """The templates the resident accepted in wx.requestSubscribeMessage: one grant each, for
+    one later message (a decision on their application)."""
+    data = _json_object()
+    _only(data, {"template_ids"})
+    ids = data.get("template_ids")
+    if not isinstance(ids, list) or not ids or len(ids) > 3 or not all(isinstance(i, str) for i in ids):
+        return _field_error("template_ids", "template_ids 应为 wx.requestSubscribeMessage 同意的模板 id 列表（1 到 3 个）")
+    known = {current_app.config.get("MINIPROGRAM_STATUS_TEMPLATE_ID")} - {None, ""}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        return _field_error("template_ids", f"不认识的订阅消息模板：{unknown[0][:64]}")
+    from models import MiniProgramUser, MpSubscription
+
+    session = mp_auth.current()
+    user = Session.get(MiniProgramUser, session.user_id)
+    if user is None:
+        return mp_auth.unauthorized()
+    for template_id in ids:
+        Session.add(MpSubscription(mp_user_id=user.id, mp_openid=user.mp_openid,
+                                   resident_openid=session.openid, template_id=template_id))
+    Session.commit()
+    return jsonify(granted=_grants(session.openid)), 201
+
+
+def _grants(openid: str) -> dict:
+    """Unused grants per template: how many decisions can still reach the mini-program."""
+    from sqlalchemy import func
+
+    from models import MpSubscription
+
+    rows = Session.execute(select(MpSubscription.template_id, func.count()).where(
+        MpSubscription.resident_openid == openid, MpSubscription.used_at.is_(None))
+        .group_by(MpSubscription.template_id)).all()
+    return {template_id: count for template_id, count in rows}
+
+
 def _only(data: dict, allowed: set[str]) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
@@ -351,6 +392,13 @@ MP_PATHS = {
         "Withdraw a draft, or an application not yet decided",
         _ok("Withdrawn", {"type": "object", "properties": {"state": {"const": "withdrawn"}}}),
         params=[_DRAFT_ID], extra=_CONFLICT)},
+    "/api/mp/subscriptions": {"post": _signed(
+        "One-time 订阅消息 grants the resident gave (wx.requestSubscribeMessage); each pays for one message",
+        _ok("Unused grants per template", {"type": "object", "properties": {"granted": {"type": "object"}}}, "201"),
+        body=_json_body({"type": "object", "required": ["template_ids"], "additionalProperties": False,
+                         "properties": {"template_ids": {"type": "array", "minItems": 1, "maxItems": 3,
+                                                         "items": {"type": "string"}}}}),
+        extra=_BAD)},
 }
 MP_SCHEMAS = {
     "Login": {"type": "object", "required": ["token", "expires_in"], "properties": {

@@ -171,3 +171,26 @@ def jobs_ledger():
     month = today.month if year == today.year else 12
     return render_template("staff/jobs_ledger.html", groups=groups, totals=totals, year=year, month=month,
                            need=ledger.need(), today=today if year == today.year else date(year, 12, 31))
+
+
+@bp.get("/jobs/worklist")
+def jobs_worklist():
+    """One street's caseworker worklist: the seekers still short of this year's 1-1-2, as the
+    morning's job kept it (employment.ledger.publish_worklists), or built now before its first
+    run."""
+    district = request.args.get("district") if access.city_wide(g.staff) else g.staff.district
+    if district not in DISTRICTS:
+        return redirect(url_for("staff.jobs_ledger"))
+    street = (request.args.get("street") or "").strip()
+    today = local_date(utcnow())
+    report = ledger.latest_worklist(district)
+    if report is not None and street in report["streets"]:
+        items, as_of = report["streets"][street], date.fromisoformat(report["date"])
+    else:
+        items, as_of = ledger.worklist(district, street or None, today), today
+    ids = [item["seeker_id"] for item in items]
+    people = {p.id: p for p in Session.scalars(console.seekers(g.staff).where(Seeker.id.in_(ids)))} if ids else {}
+    items = [item for item in items if item["seeker_id"] in people]  # gone since the morning: not listed
+    return render_template("staff/jobs_worklist.html", items=items, people=people, district=district,
+                           street=street, as_of=as_of, today=today, masked_name=access.masked_name,
+                           occupation=data.occupation_name)

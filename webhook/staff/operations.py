@@ -21,7 +21,10 @@ INBOUND_SWEEP_NOW = "inbound-sweep-now"
 
 JOBS = {"tasks.outbound.deliver": "发送消息", "tasks.media.download": "下载照片",
         "tasks.review.overdue_report": "每天的逾期报告", "tasks.sweep.orphaned_work": "补排队卡住的照片和消息",
-        "tasks.inbound.sweep": "补处理收到的消息"}
+        "tasks.inbound.sweep": "补处理收到的消息", "tasks.push.deliver": "推送（微信、短信、邮件）",
+        "tasks.employment.match": "112岗位匹配", "tasks.employment.push_due": "112岗位推送",
+        "tasks.employment.employer_emails": "给用人单位的每日邮件",
+        "tasks.employment.training_offers": "112培训机会推送", "tasks.employment.worklists": "112待办名单"}
 QUEUES = {"default": "常规任务", "outbound": "发送消息", "batch": "批量任务"}
 MSG_TYPES = {"text": "文字", "image": "图片", "voice": "语音", "video": "视频", "shortvideo": "小视频",
              "location": "位置", "link": "链接", "event": "事件", "file": "文件"}

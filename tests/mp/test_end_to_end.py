@@ -1,0 +1,114 @@
+"""The mini-program from log-in to a decision: a resident applies, a reviewer approves in the
+console, and the decision reaches the resident as a 订阅消息 when they granted one, through
+the Official Account when they did not."""
+from sqlalchemy import select
+
+from models import MpSubscription, OutboundMessage, Session
+from tests.mp.conftest import MiniProgram
+from tests.mp.helpers import SITUATION, fill, png
+from tests.review.fixtures import make_staff
+from tests.staff.conftest import log_in
+
+STATUS_TEMPLATE = "yitang-mp-status"  # webhook/config.py's default [miniprogram] status_template_id
+
+
+def _apply(client, mini) -> int:
+    """login → draft → answers → verdict (= precheck) → documents → submit; the application id."""
+    assert mini.post("/api/mp/applications", json={"form": "dibao"}).status_code == 201
+    fill(mini)
+    verdict = mini.post("/api/mp/applications/dibao/verdict").get_json()
+    assert verdict["programmes"] == client.post("/api/mp/precheck", json=SITUATION).get_json()["programmes"]
+    for n, slot in enumerate(verdict["missing"]):
+        assert mini.upload("dibao", slot, png(colour=(n * 30 % 256, 80, 20))).status_code == 201
+    application_id = verdict["application_id"]
+    submitted = mini.post(f"/api/mp/applications/{application_id}/submit")
+    assert submitted.status_code == 200, submitted.get_json()
+    return application_id
+
+
+def _approve_in_console(app, application_id: int) -> None:
+    make_staff("lin")
+    console = app.test_client()
+    log_in(console, "lin")
+    queue = console.get("/staff/queue").get_data(as_text=True)
+    assert f'/staff/applications/{application_id}"' in queue  # the reviewer sees it
+    console.post(f"/staff/applications/{application_id}/claim")
+    page = console.post(f"/staff/applications/{application_id}/approve", data={"amount": "710"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "已批准" in page
+
+
+def _decision(application_id: int) -> OutboundMessage:
+    """The message that told the resident of the approval (the last one recorded)."""
+    Session.remove()
+    return Session.scalars(select(OutboundMessage).order_by(OutboundMessage.id.desc())).first()
+
+
+def test_apply_in_the_mini_program_approved_and_told_by_subscribe_message(app, client, mp_wechat, run_worker):
+    mini = MiniProgram(client, mp_wechat, mp_openid="o-mp-chen")
+    mini.login()
+    granted = mini.post("/api/mp/subscriptions", json={"template_ids": [STATUS_TEMPLATE]})
+    assert granted.status_code == 201 and granted.get_json()["granted"] == {STATUS_TEMPLATE: 1}
+
+    application_id = _apply(client, mini)
+    _approve_in_console(app, application_id)
+    run_worker()
+
+    [subscribe] = [m for m in mp_wechat.messages() if m["kind"] == "subscribe"]
+    assert subscribe["openid"] == "o-mp-chen" and subscribe["body"]["template_id"] == STATUS_TEMPLATE
+    assert subscribe["body"]["data"]["thing2"]["value"] == "已批准"
+    assert subscribe["body"]["page"].endswith(f"id={application_id}")
+    record = _decision(application_id)
+    assert (record.kind, record.state) == ("subscribe", "sent")
+    # Sent with the mini-program's own access token, not the Official Account's.
+    [call] = mp_wechat.calls("cgi-bin/message/subscribe/send")
+    token = call["query"]["access_token"]
+    assert mp_wechat._tokens[token]["app_id"] == app.config["MINIPROGRAM_APP_ID"]
+    # The grant paid for that one message: the next decision would take the Official Account.
+    assert Session.scalar(select(MpSubscription.outbound_id)) == record.id
+    assert mini.post("/api/mp/subscriptions", json={"template_ids": [STATUS_TEMPLATE]}).get_json()["granted"] \
+        == {STATUS_TEMPLATE: 1}
+
+    listed = mini.get("/api/mp/applications").get_json()["applications"]
+    assert [(a["id"], a["state"], a["state_label"]) for a in listed] == [(application_id, "approved", "已批准")]
+
+
+def test_without_a_grant_the_decision_goes_through_the_official_account(app, client, mp_wechat, run_worker):
+    mini = MiniProgram(client, mp_wechat, mp_openid="o-mp-lin")
+    mini.login()
+    application_id = _apply(client, mini)
+    _approve_in_console(app, application_id)
+    run_worker()
+
+    assert not [m for m in mp_wechat.messages() if m["kind"] == "subscribe"]
+    record = _decision(application_id)
+    assert (record.kind, record.state) == ("custom", "sent")
+    assert any("核定金额710.00元" in m["body"]["text"]["content"]
+               for m in mp_wechat.messages("o-mp-lin") if m["kind"] == "custom")
+
+
+def test_a_refused_subscribe_message_falls_back_to_the_official_account(app, client, mp_wechat, run_worker):
+    mini = MiniProgram(client, mp_wechat, mp_openid="o-mp-wu")
+    mini.login()
+    mini.post("/api/mp/subscriptions", json={"template_ids": [STATUS_TEMPLATE]})
+    application_id = _apply(client, mini)
+    _approve_in_console(app, application_id)
+    mp_wechat.fail_next("cgi-bin/message/subscribe/send", "errcode", errcode=43101, errmsg="user refuse to accept the msg")
+    run_worker()
+
+    record = _decision(application_id)
+    assert (record.kind, record.state) == ("custom", "sent")
+    assert "43101" in record.last_error
+
+
+def test_unknown_or_malformed_template_ids_are_refused_by_name(resident):
+    unknown = resident.post("/api/mp/subscriptions", json={"template_ids": ["someone-elses-template"]})
+    assert unknown.status_code == 400
+    assert unknown.get_json()["field"] == "template_ids" and "someone-elses-template" in unknown.get_json()["error"]
+    assert resident.post("/api/mp/subscriptions", json={"template_ids": "x"}).status_code == 400
+    assert resident.post("/api/mp/subscriptions", json={"template_ids": [STATUS_TEMPLATE], "x": 1}).get_json()["field"] == "x"
+    assert Session.scalar(select(MpSubscription.id)) is None
+
+
+def test_subscriptions_need_a_token(client, mp_wechat):
+    assert client.post("/api/mp/subscriptions", json={"template_ids": [STATUS_TEMPLATE]}).status_code == 401
