@@ -1,5 +1,5 @@
 """Email over SMTP (smtplib): any SMTP server in production, the aiosmtpd server of
-channels/devmail.py in development and tests.
+devmail/ (aiosmtpd) in development and tests.
 
 `[email] use_tls` is "starttls" (port 587, the default), "ssl" (implicit TLS, port 465) or
 "none" (the loopback development server only). A message is multipart: the text, the HTML

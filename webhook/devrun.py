@@ -1,5 +1,5 @@
 """`make run`: the fake WeChat API, the fake SMS provider (fakesms/), the development mail
-server (channels/devmail.py), one worker, the retry scheduler, the cron scheduler and the
+server (devmail/), one worker, the retry scheduler, the cron scheduler and the
 web server, stopped together. Each runs in a process of its own, as in a deployment: a worker
 that dies takes no scheduler with it."""
 from __future__ import annotations
@@ -34,7 +34,7 @@ def run(app: Flask, port: int, fake_port: int) -> None:
                           "--access-key-secret", cfg["SMS_ACCESS_KEY_SECRET"] or "yitang-dev-sms-secret",
                           "--inbound-url", f"http://127.0.0.1:{port}/sms/inbound",
                           "--inbound-secret", cfg["SMS_INBOUND_SECRET"]]),
-        subprocess.Popen([sys.executable, "-m", "channels.devmail", "--port", str(MAIL_PORT),
+        subprocess.Popen([sys.executable, "-m", "devmail", "--port", str(MAIL_PORT),
                           "--dir", str(mail_dir)]),
         subprocess.Popen([sys.executable, "-m", "flask", "--app", "webhook", "worker"]),
         subprocess.Popen([sys.executable, "-m", "flask", "--app", "webhook", "scheduler"]),

@@ -38,7 +38,7 @@ def fake_sms(app, live_server):
 
 @pytest.fixture
 def smtp_server(app):
-    from channels.devmail import DevMail
+    from devmail import DevMail
 
     server = DevMail().start()
     saved = _point(app, {"EMAIL_SMTP_HOST": "127.0.0.1", "EMAIL_SMTP_PORT": server.port,

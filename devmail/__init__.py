@@ -1,6 +1,6 @@
 """The development and test mail server: aiosmtpd on loopback, keeping every mail.
 
-`python -m channels.devmail --port 1025 [--dir var/mail]` (started by `make run`) stores each
+`python -m devmail --port 1025 [--dir var/mail]` (started by `make run`) stores each
 mail as an .eml file and prints one line per mail; tests use `DevMail` and read `messages`.
 """
 from __future__ import annotations
@@ -79,7 +79,9 @@ class DevMail:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m channels.devmail",
+    from fakewechat.loopback import serve_forever_until_stopped
+
+    parser = argparse.ArgumentParser(prog="python -m devmail",
                                      description="Development SMTP server: keeps mails as .eml files.")
     parser.add_argument("--port", type=int, default=1025)
     parser.add_argument("--dir", default="var/mail", help="where the .eml files go")
@@ -89,18 +91,5 @@ def main(argv=None) -> int:
     except (OSError, RuntimeError) as exc:
         print(f"devmail: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 1
-    print(f"devmail listening on smtp://127.0.0.1:{args.port}, mails kept in {args.dir}/", flush=True)
-    import signal
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return serve_forever_until_stopped(
+        server, f"devmail listening on smtp://127.0.0.1:{args.port}, mails kept in {args.dir}/")
