@@ -116,10 +116,12 @@ def converse(event: InboundEvent, chat: dict) -> Reply:
 def faq_answer(text: str | None, command: str | None, context: dict, stage: state.Stage) -> Reply | None:
     """A question mid-form ("什么是低保", "为什么要问这个") is answered, then the same
     question asked again; it counts neither as an answer nor as a wrong one."""
-    if not text or command or intents.urgent(text):
+    if not text or (command and command != "why") or intents.urgent(text):
         return None
     if stage == state.Stage.FORM:
-        reply = faq.answer(text, context["form"], conversation.current(context))
+        # A bare 为什么 while a question waits asks why that question is asked.
+        asked = "为什么要问这个" if command == "why" else text
+        reply = faq.answer(asked, context["form"], conversation.current(context))
         return reply + conversation.ask(context) if reply is not None else None
     if stage in (state.Stage.CONFIRM, state.Stage.EDIT_PICK, state.Stage.PROFILE):  # documents: in_documents
         reply = faq.answer(text, context["form"])

@@ -25,7 +25,7 @@ DEFAULTS: dict = {
     "WECHAT_APP_SECRET": "yitang-dev-secret",
     "WECHAT_ENCODING_AES_KEY": "",
     "WECHAT_MODE": "",
-    "WECHAT_MESSAGE_RATE_LIMIT": "20 per minute",
+    "WECHAT_MESSAGE_RATE_LIMIT": "60 per minute",
     "WECHAT_API_BASE_URL": "https://api.weixin.qq.com/",
     "WECHAT_REPLY_BUDGET_S": 4.0,
     "WECHAT_STATUS_TEMPLATE_ID": "yitang-status-update",

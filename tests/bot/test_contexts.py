@@ -97,3 +97,10 @@ def test_unsubscribing_in_the_chat_stops_pushes_at_once(chat):
 
     assert "已为您退订" in chat.say("退订")
     assert push.opted_out("wechat", openid=chat.openid)
+
+
+def test_a_bare_why_mid_form_says_why_the_question_is_asked(chat):
+    chat.click("APPLY_DIBAO")
+    reply = chat.say("为什么")
+    assert "户口在厦门" in reply and "请回复“是”或“否”。" not in reply  # explained, not refused
+    assert chat.session()["failures"] == {}
