@@ -293,17 +293,22 @@ def import_openings(path: str | Path) -> Outcome:
             Opening.employer_id == employer.id, Opening.title == values["title"],
             Opening.district == values["district"],
             Opening.street == values["street"] if values["street"] else Opening.street.is_(None)))
-        if opening is None:
-            opening = Opening(employer_id=employer.id, **values)
-            Session.add(opening)
-            Session.flush()
-            outcome.added += 1
-        elif _update(opening, values):
-            outcome.updated += 1
-        else:
-            outcome.unchanged += 1
-        outcome.ids.append(opening.id)
+        _keep(outcome, opening, values, lambda: Opening(employer_id=employer.id, **values))
     return outcome
+
+
+def _keep(outcome, record, values: dict, make) -> None:
+    """Add the row `make()` builds when `record` is None, else update what differs; counted."""
+    if record is None:
+        record = make()
+        Session.add(record)
+        Session.flush()
+        outcome.added += 1
+    elif _update(record, values):
+        outcome.updated += 1
+    else:
+        outcome.unchanged += 1
+    outcome.ids.append(record.id)
 
 
 def _update(record, values: dict) -> bool:
@@ -424,16 +429,8 @@ def import_seekers(path: str | Path, today: date | None = None) -> Outcome:
         index = pii.blind_index(values["id_number"])
         values["jiuye_kunnan"] = kunnan
         seeker = Session.scalar(select(Seeker).where(Seeker.id_number_index == index))
-        if seeker is None:
-            household_id = Session.scalar(select(Member.household_id).where(Member.id_number_index == index).limit(1))
-            seeker = Seeker(id_number_index=index, household_id=household_id, source="import",
-                            prefer=["wechat", "sms", "email"], work_districts=[], **values)
-            Session.add(seeker)
-            Session.flush()
-            outcome.added += 1
-        elif _update(seeker, values):
-            outcome.updated += 1
-        else:
-            outcome.unchanged += 1
-        outcome.ids.append(seeker.id)
+        _keep(outcome, seeker, values, lambda: Seeker(
+            id_number_index=index, source="import", prefer=["wechat", "sms", "email"], work_districts=[],
+            household_id=Session.scalar(select(Member.household_id).where(Member.id_number_index == index).limit(1)),
+            **values))
     return outcome

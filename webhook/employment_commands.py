@@ -14,20 +14,25 @@ def employment():
     """The 112 employment service: imports, matching, the 1-1-2 ledger."""
 
 
-@employment.command("import-openings")
-@click.argument("path", type=click.Path(dir_okay=False))
-def import_openings(path: str):
-    """Openings from CSV/XLSX (header in interfaces.md): the whole file or nothing."""
+def _import(kind: str, path: str, noun: str) -> None:
+    """One import, the whole file or nothing: the report of bad rows, or the summary."""
     from employment import imports
 
     try:
-        outcome = imports.import_openings(path)
+        outcome = getattr(imports, f"import_{kind}")(path)
     except imports.ImportRefused as refused:
         Session.rollback()
         click.echo(refused.report(), err=True)
         sys.exit(1)
     Session.commit()
-    click.echo(outcome.summary("岗位"))
+    click.echo(outcome.summary(noun))
+
+
+@employment.command("import-openings")
+@click.argument("path", type=click.Path(dir_okay=False))
+def import_openings(path: str):
+    """Openings from CSV/XLSX (header in interfaces.md): the whole file or nothing."""
+    _import("openings", path, "岗位")
     click.echo("新岗位的推荐：flask --app webhook employment match")
 
 
@@ -35,16 +40,7 @@ def import_openings(path: str):
 @click.argument("path", type=click.Path(dir_okay=False))
 def import_seekers(path: str):
     """Registered unemployed and unemployed graduates (人社's registry), CSV/XLSX."""
-    from employment import imports
-
-    try:
-        outcome = imports.import_seekers(path)
-    except imports.ImportRefused as refused:
-        Session.rollback()
-        click.echo(refused.report(), err=True)
-        sys.exit(1)
-    Session.commit()
-    click.echo(outcome.summary("求职者"))
+    _import("seekers", path, "求职者")
 
 
 @employment.command("match")

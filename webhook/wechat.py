@@ -5,6 +5,7 @@ InboundEvent, stored, handed to the bot, and the bot's answer is turned back int
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
@@ -94,8 +95,14 @@ def _claim_signature(raw: bytes) -> None:
 
 def _over_message_limit(event: inbound.InboundEvent) -> bool:
     """True once a resident sends faster than any person types: the rest are kept, not handled."""
-    limit = parse_limit(current_app.config["WECHAT_MESSAGE_RATE_LIMIT"])
+    limit = _limit(current_app.config["WECHAT_MESSAGE_RATE_LIMIT"])
     return not limiter.limiter.hit(limit, "wechat-messages", event.openid)
+
+
+@functools.lru_cache(maxsize=4)
+def _limit(text: str):
+    """Parsed once per configured value, not once per message."""
+    return parse_limit(text)
 
 
 @bp.post("/wechat")
