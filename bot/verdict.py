@@ -150,7 +150,8 @@ def why(form_id: str, verdict: dict, answers: dict) -> Reply:
 
 
 def also(form_id: str, verdict: dict, answers: dict) -> list[str]:
-    """Programmes the form is not about that the resident's own answers here show eligible."""
+    """Programmes the form is not about that the resident's own answers here show eligible
+    (among those the form was assessed for: forms/verdict.py PROGRAMMES)."""
     given, skipped = set(), set()
     for question in forms.applicable(forms.get(form_id), answers):
         if question.field.maps_to and not question.is_count:
@@ -158,7 +159,8 @@ def also(form_id: str, verdict: dict, answers: dict) -> list[str]:
     answered = given - skipped
     results = verdict["programmes"]
     return [name for name, keys in RESTS_ON.items()
-            if name not in SHOWN.get(form_id, ()) and results[name]["eligible"] and answered.issuperset(keys)]
+            if name not in SHOWN.get(form_id, ()) and name in results and results[name]["eligible"]
+            and answered.issuperset(keys)]
 
 
 def _working(form_id: str, verdict: dict) -> list[dict]:

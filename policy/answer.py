@@ -1,8 +1,11 @@
 """The answer of interfaces.md, from the computed arrays of a batch.
 
 Built column by column (one list comprehension per block of the answer, then
-zipped together): at 100,000 households the answers are most of the work.
+zipped together): at 100,000 households the answers are most of the work. Only
+the blocks of the programmes asked for are built (see assess.py).
 """
+
+import itertools
 
 import numpy
 
@@ -10,6 +13,7 @@ from policy.documents import documents
 from policy.explain import explain
 from policy.money import fen
 from policy.params import cited
+from policy.simulation import INCOME_TEST, PROGRAMMES
 from policy.situation import complete
 from policy.version import RULES_VERSION
 
@@ -33,104 +37,130 @@ def _listed(flags, checked):
     return found
 
 
-def build(situations, checked, household, person, for_resident):
-    """One answer per situation; `for_resident` adds documents and explanation."""
+def build(situations, checked, household, person, for_resident, programmes=PROGRAMMES):
+    """One answer per situation about `programmes` (a scope); `for_resident` adds
+    documents and explanation, about those programmes only."""
     months = [date[:7] for date in checked.dates]
-    money = {name: fen(values).tolist() for name, values in household.items() if values.dtype == float}
-    flag = {name: values.tolist() for name, values in household.items() if values.dtype == bool}
-    count = checked.count
-
-    income = [
-        {"gross": g, "employment_deduction": d, "rigid_spending": r, "net": n, "per_capita": c}
-        for g, d, r, n, c in zip(
-            money["gross_income"],
-            money["employment_deduction"],
-            money["rigid_spending"],
-            money["net_income"],
-            money["income_per_capita"],
-        )
-    ]
-    dibao = [
-        {"eligible": e, "monthly_benefit": b, "standard": s, "asset_limit": a}
-        for e, b, s, a in zip(
-            flag["dibao_eligible"], money["dibao_benefit"], money["dibao_standard"], money["dibao_asset_limit"]
-        )
-    ]
-    dishouru = [
-        {"eligible": e, "income_line": line}
-        for e, line in zip(flag["dishouru_eligible"], money["dishouru_income_line"])
-    ]
-    # Every 特困 member gets the same support: the household's largest is it.
-    support = fen(numpy.maximum.reduceat(person["tekun_monthly_support"], checked.first_member)).tolist()
-    tekun = [
-        {"eligible": bool(members), "members": members, "monthly_support": s}
-        for members, s in zip(_listed(person["tekun_eligible"], checked), support)
-    ]
-    amounts = fen(person["jiaoyu_amount"]).tolist()
-    jiaoyu = [
-        {"eligible": bool(students), "students": students, "amounts": [amounts[first + s] for s in students]}
-        for students, first in zip(_listed(person["jiaoyu_eligible"], checked), checked.first_member.tolist())
-    ]
-    weifang = [
-        {"eligible": e, "subsidy": s} for e, s in zip(flag["weifang_eligible"], money["weifang_subsidy"])
-    ]
-    jiuye = [{"members": members} for members in _listed(person["jiuye_kunnan"], checked)]
-    # A declared 分散供养特困 flag is a claim the rules check, shown to staff, never paid.
-    confirmed = person["tekun_claim_confirmed"]
-    claims = [
-        [{"member": m, "claim": "scattered_tekun", "confirmed": bool(confirmed[first + m])} for m in members]
-        for members, first in zip(_listed(checked.member["scattered_tekun"], checked), checked.first_member.tolist())
-    ]
-    yiliao = [
-        {
-            "estimate": True,
-            "total_cost": t,
-            "basic_insurance": b,
-            "critical_illness": c,
-            "assistance": a,
-            "out_of_pocket": o,
-        }
-        for t, b, c, a, o in zip(
-            checked.household["medical_total_cost"].tolist(),
-            money["yiliao_basic_insurance"],
-            money["yiliao_critical_illness"],
-            money["yiliao_assistance"],
-            money["yiliao_out_of_pocket"],
-        )
-    ]
-    applicant = [None] * count
-    for index, position in zip(checked.loans["household"].tolist(), checked.loans["applicant"].tolist()):
-        applicant[index] = position
-    loan_rules = {month: _loan_rules(month + "-01") for month in set(months)}
-    daikuan = [
-        {"eligible": bool(borrowers), "applicant": a} | loan_rules[month]
-        for borrowers, a, month in zip(_listed(person["daikuan_eligible"], checked), applicant, months)
-    ]
-    out = [
-        {
-            "assessed_month": month,
-            "income": i,
-            "programmes": {
-                "dibao": d,
-                "dishouru": dl,
-                "tekun": t,
-                "jiaoyu": j,
-                "weifang": w,
-                "jiuye_kunnan": k,
-                "yiliao": y,
-                "daikuan": dk,
-            },
-            "claims": c,
-            "rules_version": RULES_VERSION,
-        }
-        for month, i, d, dl, t, j, w, k, y, dk, c in zip(
-            months, income, dibao, dishouru, tekun, jiaoyu, weifang, jiuye, yiliao, daikuan, claims
-        )
-    ]
+    columns = _Columns(checked, household, person, months)
+    blocks = [getattr(columns, name)() for name in programmes]
+    parts = {"assessed_month": months}
+    if set(programmes) & set(INCOME_TEST):
+        parts["income"] = columns.income()
+    parts["programmes"] = [dict(zip(programmes, row)) for row in zip(*blocks)]
+    if "tekun" in programmes:
+        parts["claims"] = columns.claims()
+    parts["rules_version"] = itertools.repeat(RULES_VERSION, checked.count)
+    out = [dict(zip(parts, row)) for row in zip(*parts.values())]
     if for_resident:
         for index, answer in enumerate(out):
             _add_resident_parts(answer, situations[index], checked, index, household, person)
     return out
+
+
+class _Columns:
+    """Each block of the answer for every household at once (see the module doc)."""
+
+    def __init__(self, checked, household, person, months):
+        self.checked = checked
+        self.count = checked.count
+        self.months = months
+        self.person = person
+        self.money = {name: fen(values).tolist() for name, values in household.items() if values.dtype == float}
+        self.flag = {name: values.tolist() for name, values in household.items() if values.dtype == bool}
+
+    def income(self):
+        money = self.money
+        return [
+            {"gross": g, "employment_deduction": d, "rigid_spending": r, "net": n, "per_capita": c}
+            for g, d, r, n, c in zip(
+                money["gross_income"],
+                money["employment_deduction"],
+                money["rigid_spending"],
+                money["net_income"],
+                money["income_per_capita"],
+            )
+        ]
+
+    def dibao(self):
+        money = self.money
+        return [
+            {"eligible": e, "monthly_benefit": b, "standard": s, "asset_limit": a}
+            for e, b, s, a in zip(
+                self.flag["dibao_eligible"], money["dibao_benefit"], money["dibao_standard"], money["dibao_asset_limit"]
+            )
+        ]
+
+    def dishouru(self):
+        return [
+            {"eligible": e, "income_line": line}
+            for e, line in zip(self.flag["dishouru_eligible"], self.money["dishouru_income_line"])
+        ]
+
+    def tekun(self):
+        # Every 特困 member gets the same support: the household's largest is it.
+        support = fen(numpy.maximum.reduceat(self.person["tekun_monthly_support"], self.checked.first_member)).tolist()
+        return [
+            {"eligible": bool(members), "members": members, "monthly_support": s}
+            for members, s in zip(_listed(self.person["tekun_eligible"], self.checked), support)
+        ]
+
+    def jiaoyu(self):
+        amounts = fen(self.person["jiaoyu_amount"]).tolist()
+        return [
+            {"eligible": bool(students), "students": students, "amounts": [amounts[first + s] for s in students]}
+            for students, first in zip(
+                _listed(self.person["jiaoyu_eligible"], self.checked), self.checked.first_member.tolist()
+            )
+        ]
+
+    def weifang(self):
+        return [
+            {"eligible": e, "subsidy": s}
+            for e, s in zip(self.flag["weifang_eligible"], self.money["weifang_subsidy"])
+        ]
+
+    def jiuye_kunnan(self):
+        return [{"members": members} for members in _listed(self.person["jiuye_kunnan"], self.checked)]
+
+    def claims(self):
+        # A declared 分散供养特困 flag is a claim the rules check, shown to staff, never paid.
+        checked = self.checked
+        confirmed = self.person["tekun_claim_confirmed"]
+        return [
+            [{"member": m, "claim": "scattered_tekun", "confirmed": bool(confirmed[first + m])} for m in members]
+            for members, first in zip(_listed(checked.member["scattered_tekun"], checked), checked.first_member.tolist())
+        ]
+
+    def yiliao(self):
+        money = self.money
+        return [
+            {
+                "estimate": True,
+                "total_cost": t,
+                "basic_insurance": b,
+                "critical_illness": c,
+                "assistance": a,
+                "out_of_pocket": o,
+            }
+            for t, b, c, a, o in zip(
+                self.checked.household["medical_total_cost"].tolist(),
+                money["yiliao_basic_insurance"],
+                money["yiliao_critical_illness"],
+                money["yiliao_assistance"],
+                money["yiliao_out_of_pocket"],
+            )
+        ]
+
+    def daikuan(self):
+        checked = self.checked
+        applicant = [None] * self.count
+        for index, position in zip(checked.loans["household"].tolist(), checked.loans["applicant"].tolist()):
+            applicant[index] = position
+        loan_rules = {month: _loan_rules(month + "-01") for month in set(self.months)}
+        return [
+            {"eligible": bool(borrowers), "applicant": a} | loan_rules[month]
+            for borrowers, a, month in zip(_listed(self.person["daikuan_eligible"], checked), applicant, self.months)
+        ]
 
 
 def _add_resident_parts(answer, situation, checked, index, household, person):

@@ -75,7 +75,7 @@ class _Checklist:
 
 def documents(situation, programmes, assessed_on):
     """The checklist for one checked situation, its programmes' verdicts and the
-    day (YYYY-MM-01) the rules are read on."""
+    day (YYYY-MM-01) the rules are read on: for the programmes given only."""
     checklist = _Checklist()
     members = situation["members"]
     adult_age = cited("documents.adult_age", assessed_on)["value"]
@@ -86,7 +86,14 @@ def documents(situation, programmes, assessed_on):
         checklist.each("id_card", adults)
         checklist.once("hukou_book")
 
-    if programmes["dibao"]["eligible"] or programmes["dishouru"]["eligible"]:
+    # A programme not asked for brings no documents.
+    def eligible(name):
+        return name in programmes and programmes[name]["eligible"]
+
+    def found(name, key):
+        return programmes[name][key] if name in programmes else []
+
+    if eligible("dibao") or eligible("dishouru"):
         family()
         checklist.each("income_proof", [i for i, m in enumerate(members) if m.get("employed")])
         checklist.each("disability_cert", [i for i, m in enumerate(members) if m.get("disability")])
@@ -98,7 +105,7 @@ def documents(situation, programmes, assessed_on):
         checklist.once("property_declaration")
         checklist.once("econ_check_authorisation")
 
-    tekun = programmes["tekun"]["members"]
+    tekun = found("tekun", "members")
     if tekun:
         checklist.each("id_card", [i for i in tekun if members[i]["age"] >= adult_age])
         checklist.once("hukou_book")
@@ -107,14 +114,14 @@ def documents(situation, programmes, assessed_on):
 
     # Students found through a 低保 or 特困 household need no certificate: the
     # approval is shared with education aid (四㈢).
-    for i in programmes["jiaoyu"]["students"]:
+    for i in found("jiaoyu", "students"):
         checklist.each("enrolment_proof", [i])
         if members[i].get("disability"):
             checklist.each("disability_cert", [i])
         elif members[i].get("parent_disabled"):
             checklist.each("parent_disability_cert", [i])
 
-    if programmes["weifang"]["eligible"]:
+    if eligible("weifang"):
         family()
         checklist.once("danger_grading")
         checklist.once("one_house_proof")
@@ -127,7 +134,7 @@ def documents(situation, programmes, assessed_on):
         else:
             checklist.once("property_title")
 
-    for i in programmes["jiuye_kunnan"]["members"]:
+    for i in found("jiuye_kunnan", "members"):
         checklist.each("id_card", [i])
         checklist.each("unemployment_registration", [i])
         if members[i].get("disability"):
@@ -135,7 +142,7 @@ def documents(situation, programmes, assessed_on):
         if members[i].get("land_expropriated"):
             checklist.each("land_expropriation_proof", [i])
 
-    if programmes["daikuan"]["eligible"]:
+    if eligible("daikuan"):
         applicant = programmes["daikuan"]["applicant"]
         checklist.each("id_card", [applicant])
         checklist.once("business_licence")

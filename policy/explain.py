@@ -18,6 +18,7 @@ resident only what their form is about (`explain` puts them in answer["explanati
 
 from policy.money import fen, yuan
 from policy.params import cited
+from policy.simulation import INCOME_TEST
 
 STAGE_NAMES = {
     "preschool": "学前教育",
@@ -71,7 +72,7 @@ class _Explainer:
         self.situation = situation
         self.members = situation["members"]
         self.answer = answer
-        self.income = answer["income"]
+        self.income = answer.get("income")  # with the programmes of the income test
         self.programmes = answer["programmes"]
         self.facts = facts
         self.mine = facts["members"]
@@ -79,6 +80,16 @@ class _Explainer:
         self.lines = []
         self.items = []
         self.tag = None  # what the step being run is about (see explain)
+
+    # What the programmes explained rest on, read from the computation: the answer
+    # holds only the programmes asked for.
+    @property
+    def tekun_members(self):
+        return [i for i, found in enumerate(self.mine["tekun_eligible"]) if found]
+
+    @property
+    def dibao_eligible(self):
+        return bool(self.facts["dibao_eligible"])
 
     def rule(self, name):
         return cited(name, self.day)
@@ -195,7 +206,7 @@ class _Explainer:
         dibao = self.programmes["dibao"]
         if dibao["eligible"]:
             size, net = self.facts["dibao_household_size"], self.facts["dibao_net_income"]
-            whose = ("其余成员", "他们") if self.programmes["tekun"]["members"] else ("家庭", "家里")
+            whose = ("其余成员", "他们") if self.tekun_members else ("家庭", "家里")
             self.say(
                 f"可以申请低保。每月差额补助 = 低保标准{yuan(dibao['standard'])}元 × {size}人"
                 f" − {whose[0]}月净收入{yuan(net)}元 = {yuan(dibao['monthly_benefit'])}元。",
@@ -206,7 +217,7 @@ class _Explainer:
             self.say("暂不符合低保条件。")
 
     def dishouru(self):
-        if self.programmes["dibao"]["eligible"] or not self.facts["dibao_household_size"]:
+        if self.dibao_eligible or not self.facts["dibao_household_size"]:
             return
         multiple = self.rule("dishouru.income_multiple")
         line = self.facts["dishouru_income_line"]
@@ -228,7 +239,7 @@ class _Explainer:
     def tekun_first(self):
         """Who is supported as 特困 instead of 低保, and the figures of the members left
         for 低保 (variables/dibao.py); False when nobody is left."""
-        tekun = self.programmes["tekun"]["members"]
+        tekun = self.tekun_members
         for i in tekun:
             self.say(f"{_who(i)}符合特困人员条件，按特困人员供养（特困优先于低保，标准更高），不再同时领取低保。",
                      "{member}符合特困人员条件，按特困人员供养，比低保多，不再同时领低保。", member=i, reason=True)
@@ -333,9 +344,9 @@ class _Explainer:
                      member=i)
 
     def jiaoyu_reason(self, i):
-        if self.programmes["dibao"]["eligible"]:
+        if self.dibao_eligible:
             return "家庭符合低保"
-        if self.programmes["tekun"]["members"]:
+        if self.tekun_members:
             return "家中有特困人员"
         if self.members[i]["disability"]:
             return "本人持残疾人证"
@@ -382,7 +393,7 @@ class _Explainer:
     def weifang_obstacles(self, housing):
         obstacles = []
         # 特困 as the rules find it: a declared flag alone never counts (see claims).
-        if not (self.programmes["dibao"]["eligible"] or self.programmes["tekun"]["members"]):
+        if not (self.dibao_eligible or self.tekun_members):
             obstacles.append("危房改造面向低保家庭和分散供养特困人员")
         if not housing["one_house"]:
             obstacles.append("需要符合一户一宅")
@@ -445,9 +456,9 @@ class _Explainer:
             self.say(f"创业担保贷款：{who}{rest}", f"创业担保贷款：{{member}}{rest}", member=applicant, reason=True)
 
     def process(self):
+        # How long review takes, where a programme explained is one to apply for.
         p = self.programmes
-        applying = p["dibao"]["eligible"] or p["dishouru"]["eligible"] or p["tekun"]["members"] or p["weifang"]["eligible"]
-        if not applying:
+        if not any(p[name]["eligible"] for name in APPLIED_FOR if name in p):
             return
         days = self.rule("process.deadlines.decision_working_days")
         extension = self.rule("process.deadlines.extension_working_days")
@@ -460,32 +471,41 @@ class _Explainer:
         )
 
 
-# What each step's sentences are about, where it is not the step's own name.
-STEP_TAGS = {"gross": "income", "deduction": "income", "rigid": "income", "net": "income",
-             "jiuye": "jiuye_kunnan"}
+# The steps in the order they are said, each with what its sentences are about: a programme,
+# or "month" (always said), "income" (the test of 低保, 低收入 and 特困: said with any of
+# them), "process" (said with any programme one applies for).
+STEPS = (
+    ("month", "month"),
+    ("gross", "income"),
+    ("deduction", "income"),
+    ("rigid", "income"),
+    ("net", "income"),
+    ("dibao", "dibao"),
+    ("dishouru", "dishouru"),
+    ("tekun", "tekun"),
+    ("jiaoyu", "jiaoyu"),
+    ("weifang", "weifang"),
+    ("yiliao", "yiliao"),
+    ("jiuye", "jiuye_kunnan"),
+    ("daikuan", "daikuan"),
+    ("process", "process"),
+)
+APPLIED_FOR = ("dibao", "dishouru", "tekun", "weifang")
 
 
 def explain(situation, answer, facts, day):
-    """The sentences for one household: `situation` complete, `day` = YYYY-MM-01. The same
-    sentences, tagged, go to answer["explanation_items"] (see the top of this module)."""
+    """The sentences for one household about the programmes of its answer: `situation`
+    complete, `day` = YYYY-MM-01. The same sentences, tagged, go to
+    answer["explanation_items"] (see the top of this module)."""
     e = _Explainer(situation, answer, facts, day)
-    for step in (
-        e.month,
-        e.gross,
-        e.deduction,
-        e.rigid,
-        e.net,
-        e.dibao,
-        e.dishouru,
-        e.tekun,
-        e.jiaoyu,
-        e.weifang,
-        e.yiliao,
-        e.jiuye,
-        e.daikuan,
-        e.process,
-    ):
-        e.tag = STEP_TAGS.get(step.__name__, step.__name__)
-        step()
+    said = set(answer["programmes"]) | {"month"}
+    if said & set(INCOME_TEST):
+        said.add("income")
+    if said & set(APPLIED_FOR):
+        said.add("process")
+    for step, tag in STEPS:
+        if tag in said:
+            e.tag = tag
+            getattr(e, step)()
     answer["explanation_items"] = e.items
     return e.lines

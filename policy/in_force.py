@@ -28,13 +28,30 @@ def in_force(population, period, parameters):
         return view
     first = dates[0]
     if (dates == first).all():
-        view = InForce([parameters(str(first))], None)
+        view = _one_date(parameters(str(first)))
     else:
         unique, which = numpy.unique(dates, return_inverse=True)
         if is_person:
             which = which[households.members_entity_id]
         view = InForce([parameters(str(date)) for date in unique], which)
     _last[is_person] = (dates, parameters, view)
+    return view
+
+
+# Views of one date, by the parameter node they read (kept alive here, so its identity
+# cannot be reused): every simulation of the same month reads the values already looked up.
+# A node is openfisca's snapshot of the parameters on a date; changed parameters give a new one.
+_views = {}
+
+
+def _one_date(node):
+    seen = _views.get(id(node))
+    if seen is not None and seen[0] is node:
+        return seen[1]
+    if len(_views) > 1000:  # far more months than the rules cover
+        _views.clear()
+    view = InForce([node], None)
+    _views[id(node)] = (node, view)
     return view
 
 

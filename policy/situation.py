@@ -299,7 +299,7 @@ def _scatter(found, keys, count, place):
     arrays = {}
     for key, (label, kind) in keys.items():
         positions, values = found[key]
-        array = numpy.full(count, kind.fill, dtype=kind.dtype)
+        array = numpy.zeros(count, dtype=kind.dtype)  # every kind's fill is its zero
         if values:
             try:
                 array[positions] = kind.check(values)
@@ -404,7 +404,7 @@ def _spread(at, objects, keys, place, count):
     inner = _scatter(_gather(objects, keys, (), place), keys, len(objects), place)
     arrays = {}
     for key, (_, kind) in keys.items():
-        arrays[key] = numpy.full(count, kind.fill, dtype=kind.dtype)
+        arrays[key] = numpy.zeros(count, dtype=kind.dtype)
         arrays[key][at] = inner[key]
     return arrays
 

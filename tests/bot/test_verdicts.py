@@ -161,7 +161,7 @@ def test_a_member_whose_relation_was_skipped_is_a_family_member_not_a_number():
 def test_the_112_form_never_suggests_dibao_from_answers_it_did_not_ask():
     answers = answered("jiuye", JOB_SEEKER)
     verdict = verdicts.assess("jiuye", answers)
-    assert verdict["programmes"]["dibao"]["eligible"]  # the rules, reading unasked income as 0
+    assert "dibao" not in verdict["programmes"]  # the 112 form is assessed for 就业困难 only
     assert verdicts.also("jiuye", verdict, answers) == []
     reply = verdicts.message("jiuye", verdict, "jiuye", [], answers)
     assert "低保" not in reply.texts[0] and "可能还符合" not in reply.texts[0]
