@@ -280,6 +280,7 @@ def after_download(media_file_id: int) -> None:
             twin_slot = next((session["slots"][int(i)]["title"] for i, got in session["received"].items()
                               if got["media"] and _same(got["media"], record.sha256)), None)
     push(record.openid, render("document_problem", slot=slot, problem=problem, twin=twin_slot))
+    Session.commit()  # this job is the edge: the message is sent once its record is stored
 
 
 def _slot_of(session: dict | None, document_id: int) -> int | None:

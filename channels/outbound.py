@@ -15,6 +15,11 @@ settled once the attempt is stale (see settle_stale): presumed sent, never sent 
 Each record has at most one live job, under the id `outbound-<record id>`; sweep.py queues
 again a record whose job Redis lost.
 
+`send` only adds the record to the caller's session: the caller (an HTTP handler, a job, the
+chat's turn) commits it with the change it reports, and its delivery is queued right after
+that commit (a rolled-back message is never queued, and a queued one is always in the
+database for the worker to find).
+
 Logs carry record ids and states only: no openids, no contents.
 """
 from __future__ import annotations
@@ -25,7 +30,7 @@ from datetime import datetime, timedelta
 from redis import RedisError
 from rq import Callback, RateLimit
 from rq.timeouts import JobTimeoutException
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
 
 from flask import current_app, has_app_context
@@ -101,20 +106,35 @@ def send(openid: str, content=None, msgtype: str = "text", template: dict | None
         payload={"content": content, "template": template}, inbound_id=inbound_id)
     Session.add(message)
     if opted_out(openid):
-        _finish(message, "undeliverable", reason="the resident opted out of messages")
+        message.state, message.last_error = "undeliverable", "the resident opted out of messages"
         return message
     if subscribe is not None:
         _use_grant(message, subscribe)
-    Session.commit()
-    try:
-        queue_delivery(message.id)
-    except RedisError:
-        # The record is kept `queued`: the sweep (channels/sweep.py) queues it once Redis is
-        # back. Raising here would undo nothing and lose the caller's turn.
-        log.warning("outbound %s recorded; queueing waits for Redis", message.id)
-        return message
-    log.info("outbound %s queued", message.id)
+    Session.flush()  # the record's id, for its job
+    Session().info.setdefault(_TO_QUEUE, []).append(message.id)
     return message
+
+
+_TO_QUEUE = "outbound_to_queue"
+
+
+@event.listens_for(Session, "after_commit")
+def _queue_committed(session) -> None:
+    """Queue the deliveries of the messages this commit recorded."""
+    for message_id in session.info.pop(_TO_QUEUE, []):
+        try:
+            queue_delivery(message_id)
+        except RedisError:
+            # Kept `queued`: the sweep (channels/sweep.py) queues it once Redis is back.
+            # Raising here would undo nothing and lose the caller's turn.
+            log.warning("outbound %s recorded; queueing waits for Redis", message_id)
+            continue
+        log.info("outbound %s queued", message_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session) -> None:
+    session.info.pop(_TO_QUEUE, None)
 
 
 def mp_template_id() -> str | None:

@@ -3,20 +3,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
 from .household import Household, utcnow
 from .pii import Encrypted
 
-# draft → submitted → in_review ⇄ need_documents → approved | rejected; withdrawn by the resident.
-STATES = ("draft", "submitted", "in_review", "need_documents", "approved", "rejected", "withdrawn")
+# draft → submitted → in_review ⇄ need_documents → [publicity →] approved | rejected; withdrawn
+# by the resident (review/lifecycle.py holds the table).
+STATES = ("draft", "submitted", "in_review", "need_documents", "publicity", "approved", "rejected", "withdrawn")
+
+OPEN_CONDITION = "state IN ('submitted', 'in_review', 'need_documents', 'publicity')"
 
 
 class Application(Base):
     __tablename__ = "applications"
-    __table_args__ = (Index("ix_applications_queue", "district", "state", "programme"),)
+    __table_args__ = (
+        Index("ix_applications_queue", "district", "state", "programme"),
+        # The queue: open applications by deadline, of a district and of the city. The
+        # condition is review.routing.OPEN_STATES (a test keeps them equal).
+        Index("ix_applications_open_district", "district", "deadline_at", "id",
+              postgresql_where=text(OPEN_CONDITION), sqlite_where=text(OPEN_CONDITION)),
+        Index("ix_applications_open_city", "deadline_at", "id",
+              postgresql_where=text(OPEN_CONDITION), sqlite_where=text(OPEN_CONDITION)),
+        Index("ix_applications_state_deadline", "state", "deadline_at", "id"),
+        # The dashboard's figures, read from the index alone: last year's decisions, last weeks'
+        # submissions, with the columns they are counted by.
+        Index("ix_applications_decided", "decided_at", "submitted_at", "district", "state"),
+        Index("ix_applications_submitted", "submitted_at", "district", "programme", "state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
@@ -41,6 +57,14 @@ class Application(Base):
     decided_at: Mapped[datetime | None]
     decision_amount: Mapped[float | None] = mapped_column(Numeric(12, 2))
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # Why the amount differs from the rules' figure (the verdict kept at submission).
+    amount_reason: Mapped[str | None] = mapped_column(Text)
+    # Set when the deadline assumed weekends only (a year the holiday calendar did not know).
+    deadline_note: Mapped[str | None] = mapped_column(String(120))
+    extended_at: Mapped[datetime | None]
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    publicity_from: Mapped[datetime | None]
+    publicity_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -49,6 +73,8 @@ class Application(Base):
         back_populates="application", cascade="all, delete-orphan", order_by="ApplicationDocument.id")
     transitions: Mapped[list[Transition]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="Transition.id")
+    objections: Mapped[list[Objection]] = relationship(
+        cascade="all, delete-orphan", order_by="Objection.id")
 
 
 class ApplicationDocument(Base):
@@ -81,3 +107,17 @@ class Transition(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="transitions")
+
+
+class Objection(Base):
+    """An objection raised during the 公示 of an application: who raised it, what it says,
+    who recorded it. Sealed: objections name neighbours and their circumstances."""
+
+    __tablename__ = "publicity_objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    raised_by: Mapped[str] = mapped_column(Encrypted)  # 社区居民 李女士, 匿名来信 …
+    content: Mapped[str] = mapped_column(Encrypted)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -152,7 +152,7 @@ def file_for(staff: StaffUser, application: Application, document_id: int, uploa
 
 VALIDITY_FILE = Path(__file__).with_name("document_validity.yaml")
 # Applications whose documents count as given: anything sent in, not a draft nobody submitted.
-GIVEN_STATES = ("submitted", "in_review", "need_documents", "approved", "rejected")
+GIVEN_STATES = ("submitted", "in_review", "need_documents", "publicity", "approved", "rejected")
 
 
 @lru_cache(maxsize=1)

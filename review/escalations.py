@@ -5,7 +5,10 @@ while a case about it is open.
 
 A case the resident opened (人工, urgent words) is a conversation: while it is open, what the
 resident sends, what the chat answers and what staff write to the resident make its thread
-(`EscalationMessage`), which the case page shows and the case list counts as new messages."""
+(`EscalationMessage`), which the case page shows and the case list counts as new messages.
+
+Functions here add and change rows; the caller (the HTTP handler, the chat's turn, the job)
+commits."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -49,7 +52,6 @@ def escalate_from_chat(openid: str, kind: str, reason: str | None, transcript: l
             open_case.in_chat, open_case.paused_at = True, None
         if open_case.district is None and district in DISTRICTS:
             open_case.district = district
-        Session.commit()
         return open_case
     app = None
     if application_id is not None:
@@ -68,7 +70,7 @@ def escalate_from_chat(openid: str, kind: str, reason: str | None, transcript: l
     Session.add(case)
     if app:
         app.escalated = True
-    Session.commit()
+    Session.flush()
     return case
 
 
@@ -79,14 +81,24 @@ def escalate(application_id: int, staff: StaffUser, reason: str) -> Escalation:
     app = lifecycle.load(application_id)
     if app.state in lifecycle.FINAL or app.state == "draft":
         raise InvalidTransition(f"这份申请现在是“{labels.state(app.state)}”，不能发起会商。")
+    # Opening the case is not a response to it: first_response_at waits for a note, a
+    # participant, a message or the resolution.
     case = Escalation(openid=app.openid, household_id=app.household_id, application_id=app.id,
-                      district=app.district, kind="staff", reason=reason, participants=[staff.username],
-                      first_response_at=utcnow())
+                      district=app.district, kind="staff", reason=reason, participants=[staff.username])
     Session.add(case)
     app.escalated = True
     Session.flush()
     audit.record(staff, "escalate", "escalation", case.id, case.district, application=app.id)
-    Session.commit()
+    return case
+
+
+def escalate_clue(clue, reason: str) -> Escalation:
+    """An urgent clue from a volunteer: a case for the district's staff at once (the clue's
+    own page holds who reported it and where)."""
+    case = Escalation(openid=None, household_id=clue.household_id, district=clue.district,
+                      street=clue.street, kind="urgent", reason=reason)
+    Session.add(case)
+    Session.flush()
     return case
 
 
@@ -97,7 +109,6 @@ def add_note(case: Escalation, staff: StaffUser, text: str) -> EscalationNote:
     Session.add(note)
     _responded(case)
     audit.record(staff, "escalation_note", "escalation", case.id, case.district)
-    Session.commit()
     return note
 
 
@@ -113,7 +124,6 @@ def add_participant(case: Escalation, staff: StaffUser, name: str) -> Escalation
         case.participants = [*case.participants, name]
     _responded(case)
     audit.record(staff, "escalation_participant", "escalation", case.id, case.district)
-    Session.commit()
     return case
 
 
@@ -207,9 +217,7 @@ def resolve(case: Escalation, staff: StaffUser, resolution: str) -> Escalation:
     audit.record(staff, "resolve_escalation", "escalation", case.id, case.district)
     if case.in_chat and case.openid:  # the resident's messages go back to the chat: say so
         add_message(case, "bot", CLOSED_NOTICE)
-        notify.staff_reply(case.openid, CLOSED_NOTICE)  # commits with the resolution
-    else:
-        Session.commit()
+        notify.staff_reply(case.openid, CLOSED_NOTICE)  # committed with the resolution
     return case
 
 
@@ -270,7 +278,22 @@ def photo_for(staff: StaffUser, case: Escalation, message_id: int, uploads: Path
 
 
 def time_to_first_response(case: Escalation) -> timedelta | None:
-    return case.first_response_at - case.created_at if case.first_response_at else None
+    """How long the case waited for someone to respond; None until someone did."""
+    if case.first_response_at is None or case.created_at is None:
+        return None
+    return max(case.first_response_at - case.created_at, timedelta(0))
+
+
+def waited_words(waited: timedelta | None) -> str | None:
+    """"8 分钟", "2.5 小时", "3 天": a response time as staff read it (never "0.0 小时")."""
+    if waited is None:
+        return None
+    minutes = waited.total_seconds() / 60
+    if minutes < 60:
+        return f"{max(int(minutes), 1)} 分钟" if minutes >= 1 else "不到 1 分钟"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} 小时"
+    return f"{minutes / 1440:.0f} 天"
 
 
 def _responded(case: Escalation) -> None:

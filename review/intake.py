@@ -12,7 +12,7 @@ from sqlalchemy import select
 from models import (Application, ApplicationDocument, Clue, Household, Member, Resident, Session,
                     Transition, pii)
 
-from . import profile
+from . import escalations, profile
 
 
 # Personal fields live in encrypted columns only, never in the answers kept as JSON.
@@ -94,6 +94,7 @@ def detach(document_id: int) -> None:
 
 
 def report_clue(openid: str, answers: dict) -> Clue:
+    """The clue, and for an urgent one a case for staff; the caller (the chat's turn) commits."""
     # Who and where go into the encrypted description; the JSON keeps only what is not personal.
     parts = [("需要帮助的人", answers.get("subject_name")), ("联系电话", answers.get("subject_phone")),
              ("地址", answers.get("address")), ("情况", answers.get("what")),
@@ -103,5 +104,7 @@ def report_clue(openid: str, answers: dict) -> Clue:
                 description="；".join(f"{label}：{value}" for label, value in parts if value),
                 urgency=answers.get("urgency") or "normal", answers=without_personal(answers))
     Session.add(clue)
-    Session.commit()
+    Session.flush()
+    if clue.urgency == "urgent":  # 今天就需要帮助: staff hear of it at once, not when they open the list
+        escalations.escalate_clue(clue, f"志愿者反映的紧急线索（线索编号{clue.id}）：{answers.get('what') or ''}"[:500])
     return clue

@@ -1,17 +1,20 @@
 """Every state change reaches the resident: a plain-Chinese customer-service message, and a
 template message that the channel sends instead when the resident is outside WeChat's
-48-hour window. The channel records, retries and never drops it; `send` commits the
-session, so the message is recorded in the same transaction as the change it reports.
+48-hour window. The channel records, retries and never drops it. The message is only added
+to the session: the caller (the HTTP handler or the job) commits it together with the
+change it reports, and the delivery is queued once that commit succeeds.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+
+import policy
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from channels import outbound
-from models import Application, OutboundMessage, Session, utcnow
+from models import Application, OutboundMessage, utcnow
 
 from . import labels
 from .routing import local_date
@@ -51,8 +54,7 @@ def _subscribe(app: Application, subject: str, status: str, remark: str) -> dict
 def _send(app: Application, text: str, status: str, remark: str,
           decision: bool = False) -> OutboundMessage | None:
     if not app.openid:
-        Session.commit()  # nobody to tell (an application entered by staff): just keep the change
-        return None
+        return None  # nobody to tell (an application entered by staff)
     programme = labels.programme(app.programme)
     # A granted mini-program subscription first, then the Official Account (kefu, template).
     return outbound.send(app.openid, content=text, template=_template(
@@ -99,12 +101,61 @@ def documents_complete(app: Application) -> OutboundMessage | None:
     return _notify(app, "documents_complete", "in_review")
 
 
+def publicity_started(app: Application, notice: str) -> OutboundMessage | None:
+    return _notify(app, "publicity_started", "publicity", notice=notice, until=_day(app.publicity_until),
+                   days=_parameter("process.deadlines.publicity_days"))
+
+
+def extended(app: Application, days: int) -> OutboundMessage | None:
+    return _notify(app, "extended", app.state, days=days, due=_day(app.deadline_at), reason=app.extension_reason)
+
+
 def approved(app: Application) -> OutboundMessage | None:
-    return _notify(app, "approved", "approved", amount=app.decision_amount)
+    """每月 how much, from which month, paid how (the dated payment parameters)."""
+    from .lifecycle import MONTHLY_AMOUNT
+
+    decided = local_date(app.decided_at or utcnow())
+    start = _month_after(decided, int(_parameter("process.payment.start_months_after_decision", decided)))
+    return _notify(app, "approved", "approved", amount=_money(app.decision_amount),
+                   monthly=app.programme in MONTHLY_AMOUNT, status_only=app.programme == "dishouru",
+                   start=f"{start.year}年{start.month}月", route=_parameter("process.payment.route", decided))
 
 
 def rejected(app: Application) -> OutboundMessage | None:
-    return _notify(app, "rejected", "rejected", reason=app.decision_reason)
+    """The reasons, and the resident's rights (the dated periods of the laws)."""
+    return _notify(app, "rejected", "rejected", reason=app.decision_reason,
+                   review_days=_parameter("process.rights.administrative_review_days"),
+                   litigation_months=_parameter("process.rights.administrative_litigation_months"))
+
+
+def clue_outcome(clue, outcome: str) -> OutboundMessage | None:
+    """The volunteer who reported a clue hears what became of it, as the form promised
+    (outcome: "triaged" or "closed"); never who the family is."""
+    if not clue.reporter_openid:
+        return None
+    text = _env.get_template("clue_outcome.txt").render(outcome=outcome, day=_day(clue.created_at)).strip()
+    return outbound.send(clue.reporter_openid, content=text, template=_template(
+        "您反映的困难线索有了处理结果", "困难线索", "已建档走访" if outcome == "triaged" else "已核实",
+        "请进入公众号查看处理结果。"))
+
+
+def _parameter(name: str, on: date | None = None):
+    return policy.params.cited(name, (on or local_date(utcnow())).isoformat())["value"]
+
+
+def _month_after(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    return date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def money(value) -> str:
+    """A sum as residents read it: "2,600", "735.50" (no ".00" for whole yuan)."""
+    amount = round(float(value or 0), 2)
+    return f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+
+
+def _money(value) -> str | None:
+    return None if value is None else money(value)
 
 
 def withdrawn(app: Application) -> OutboundMessage | None:

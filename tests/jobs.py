@@ -10,3 +10,14 @@ def record(key: str, value: str) -> str:
 def fail_always(key: str) -> None:
     kv.client().incr(key)
     raise RuntimeError("this job always fails")
+
+
+def send_now(*args, **kwargs):
+    """outbound.send as a job or handler does it: the record, then the caller's commit, which
+    queues the delivery (channels only add rows; the edge commits)."""
+    from channels import outbound
+    from models import Session
+
+    message = outbound.send(*args, **kwargs)
+    Session.commit()
+    return message

@@ -12,6 +12,7 @@ from models import OutboundMessage, Resident, Session, kv
 from models.queues import queue
 
 from .conftest import reload
+from tests.jobs import send_now
 
 OPENID = "o_resident_1"
 CUSTOM = "cgi-bin/message/custom/send"
@@ -24,7 +25,7 @@ def record(message_id) -> OutboundMessage:
 
 
 def test_sent_through_the_outbound_queue(wx, run_worker):
-    message = outbound.send(OPENID, "您好，材料已收到。")
+    message = send_now(OPENID, "您好，材料已收到。")
     assert message.state == "queued" and message.kind == "custom"
     assert queue("outbound").count == 1
     run_worker()
@@ -42,7 +43,7 @@ def test_sent_through_the_outbound_queue(wx, run_worker):
                  "list": [{"id": "101", "content": "查进度"}, {"id": "102", "content": "转人工"}]}),
 ])
 def test_news_and_menus_go_as_they_are(wx, api, msgtype, content):
-    message = outbound.send(OPENID, content, msgtype=msgtype)
+    message = send_now(OPENID, content, msgtype=msgtype)
     outbound.deliver(message.id, api)
     assert record(message.id).state == "sent"
     [delivered] = wx.messages(OPENID)
@@ -59,12 +60,12 @@ def test_news_and_menus_go_as_they_are(wx, api, msgtype, content):
 ])
 def test_malformed_messages_are_refused_by_the_caller(app, kwargs):
     with pytest.raises(ValueError):
-        outbound.send(OPENID, **kwargs)
+        send_now(OPENID, **kwargs)
     assert Session.scalar(select(OutboundMessage)) is None
 
 
 def test_delivered_once_even_if_the_job_runs_twice(wx, api):
-    message = outbound.send(OPENID, "您好")
+    message = send_now(OPENID, "您好")
     outbound.deliver(message.id, api)
     outbound.deliver(message.id, api)
     assert len(wx.messages(OPENID)) == 1
@@ -75,7 +76,7 @@ def test_delivered_once_even_if_the_job_runs_twice(wx, api):
 def test_refused_token_is_renewed_and_the_message_sent(wx, api, fault):
     api.access_token()
     wx.fail_next(CUSTOM, fault)
-    message = outbound.send(OPENID, "您好")
+    message = send_now(OPENID, "您好")
     outbound.deliver(message.id, api)
     sent = record(message.id)
     assert sent.state == "sent" and sent.attempts == 1
@@ -84,7 +85,7 @@ def test_refused_token_is_renewed_and_the_message_sent(wx, api, fault):
 
 def test_outside_the_window_the_template_is_sent(wx, api):
     wx.fail_next(CUSTOM, "window_closed")
-    message = outbound.send(OPENID, "您的申请有新进展", template=TEMPLATE)
+    message = send_now(OPENID, "您的申请有新进展", template=TEMPLATE)
     outbound.deliver(message.id, api)
     sent = record(message.id)
     assert (sent.state, sent.kind) == ("sent", "template")
@@ -96,7 +97,7 @@ def test_outside_the_window_the_template_is_sent(wx, api):
 
 def test_outside_the_window_without_template_is_undeliverable(wx, api):
     wx.close_window(OPENID)
-    message = outbound.send(OPENID, "您好")
+    message = send_now(OPENID, "您好")
     outbound.deliver(message.id, api)
     marked = record(message.id)
     assert marked.state == "undeliverable" and marked.last_errcode == 45015
@@ -105,7 +106,7 @@ def test_outside_the_window_without_template_is_undeliverable(wx, api):
 
 
 def test_template_only_message_skips_the_custom_send(wx, api):
-    message = outbound.send(OPENID, template=TEMPLATE)
+    message = send_now(OPENID, template=TEMPLATE)
     outbound.deliver(message.id, api)
     assert record(message.id).state == "sent"
     assert wx.calls(CUSTOM) == []
@@ -120,7 +121,7 @@ def test_template_only_message_skips_the_custom_send(wx, api):
 ])
 def test_quota_errors_mark_retrying_and_a_retry_sends(wx, api, fault, errcode):
     wx.fail_next(CUSTOM, **fault)
-    message = outbound.send(OPENID, "您好")
+    message = send_now(OPENID, "您好")
     with pytest.raises(RetryableError):
         outbound.deliver(message.id, api)
     waiting = record(message.id)
@@ -134,7 +135,7 @@ def test_quota_errors_mark_retrying_and_a_retry_sends(wx, api, fault, errcode):
 @pytest.mark.parametrize("fault", ["http_500", "http_502", "quota"])
 def test_the_worker_retries_until_sent(wx, run_worker, fault):
     wx.fail_next(CUSTOM, fault)
-    message = outbound.send(OPENID, "您好")
+    message = send_now(OPENID, "您好")
     run_worker()
     sent = record(message.id)
     assert (sent.state, sent.attempts) == ("sent", 2)
@@ -143,7 +144,7 @@ def test_the_worker_retries_until_sent(wx, run_worker, fault):
 
 def test_slow_answer_beyond_the_timeout_is_retried(app, wx):
     wx.fail_next(CUSTOM, "slow", seconds=0.5)
-    message = outbound.send(OPENID, "您好")
+    message = send_now(OPENID, "您好")
     with WeChatAPI.from_config(app.config, kv.client(), timeout=0.2) as api:
         with pytest.raises(RetryableError):
             outbound.deliver(message.id, api)
@@ -156,7 +157,7 @@ def test_slow_answer_beyond_the_timeout_is_retried(app, wx):
 def test_retries_exhausted_the_record_ends_failed(wx, run_worker):
     # retry_max = 2 in the test configuration: three attempts in all.
     wx.fail_next(CUSTOM, "http_500", times=3)
-    message = outbound.send(OPENID, "您好")
+    message = send_now(OPENID, "您好")
     run_worker()
     failed = record(message.id)
     assert (failed.state, failed.attempts) == ("failed", 3)
@@ -166,7 +167,7 @@ def test_retries_exhausted_the_record_ends_failed(wx, run_worker):
 
 
 def test_a_crashing_delivery_ends_failed_too(wx, run_worker):
-    message = outbound.send(OPENID, "您好")
+    message = send_now(OPENID, "您好")
     # A record no code of ours writes: the job raises something that is not WeChat's answer.
     Session.get(OutboundMessage, message.id).payload = {}
     Session.commit()
@@ -178,7 +179,7 @@ def test_a_crashing_delivery_ends_failed_too(wx, run_worker):
 
 def test_unsubscribed_is_undeliverable_and_not_retried(wx, run_worker):
     wx.unsubscribe(OPENID)
-    message = outbound.send(OPENID, "您好")
+    message = send_now(OPENID, "您好")
     [job_id] = queue("outbound").job_ids
     run_worker()
     marked = record(message.id)
@@ -190,7 +191,7 @@ def test_unsubscribed_is_undeliverable_and_not_retried(wx, run_worker):
 def test_opted_out_resident_gets_nothing_and_wechat_is_not_called(wx, run_worker):
     outbound.opt_out(OPENID)
     assert Session.scalar(select(Resident).where(Resident.openid == OPENID)).subscribed is False
-    message = outbound.send(OPENID, "您好")
+    message = send_now(OPENID, "您好")
     assert record(message.id).state == "undeliverable"
     assert queue("outbound").count == 0
     run_worker()
@@ -198,7 +199,7 @@ def test_opted_out_resident_gets_nothing_and_wechat_is_not_called(wx, run_worker
 
 
 def test_opting_out_after_sending_stops_the_delivery(wx, run_worker):
-    message = outbound.send(OPENID, "您好")
+    message = send_now(OPENID, "您好")
     outbound.opt_out(OPENID)
     run_worker()
     marked = record(message.id)
@@ -211,14 +212,14 @@ def test_opting_back_in_delivers_again(wx, run_worker):
     resident = outbound.opt_in(OPENID)
     assert resident.subscribed is True
     assert Session.scalars(select(Resident)).all() == [resident]
-    message = outbound.send(OPENID, "欢迎回来")
+    message = send_now(OPENID, "欢迎回来")
     run_worker()
     assert record(message.id).state == "sent"
 
 
 def test_sends_wait_for_a_slot_then_all_go(wx, run_worker):
     count = outbound.SEND_CONCURRENCY + 3
-    messages = [outbound.send(f"o_resident_{n}", "您好") for n in range(count)]
+    messages = [send_now(f"o_resident_{n}", "您好") for n in range(count)]
     limiter = RateLimitRegistry(outbound.SEND_RATE_LIMIT_KEY, connection=kv.client())
     assert limiter.get_allowed_job_count() == outbound.SEND_CONCURRENCY
     assert limiter.get_rate_limited_job_count() == 3

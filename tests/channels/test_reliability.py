@@ -27,6 +27,7 @@ from channels import media, outbound, sweep
 from channels.wechat_api import WeChatAPI
 from models import MediaFile, OutboundMessage, Session, kv, queues, utcnow
 from tests.conftest import ROOT
+from tests.jobs import send_now
 
 from .conftest import reload
 from .test_media import photo
@@ -108,8 +109,8 @@ def status(job_id: str) -> str:
 def test_a_worker_killed_mid_send_delivers_once_and_holds_up_nothing(wx, processes, backoff):
     wx.fail_next(CUSTOM, "slow", seconds=3, openid=FIRST)
     wx.fail_next(CUSTOM, "quota", openid=SECOND)  # the second needs a retry, after a backoff
-    first = outbound.send(FIRST, "您的材料已收到。")
-    second = outbound.send(SECOND, "请补充收入证明。")
+    first = send_now(FIRST, "您的材料已收到。")
+    second = send_now(SECOND, "请补充收入证明。")
     doomed = processes.start("worker")
     processes.start("scheduler")
     wait_for(lambda: wx.calls(CUSTOM), "the first send to reach WeChat")
@@ -144,7 +145,7 @@ def test_a_worker_killed_mid_send_delivers_once_and_holds_up_nothing(wx, process
 
 def test_a_send_claimed_by_another_attempt_is_not_sent_again(app, wx, api):
     wx.fail_next(CUSTOM, "slow", seconds=1.5)
-    message = outbound.send(FIRST, "您好")
+    message = send_now(FIRST, "您好")
 
     def first_attempt():
         with app.app_context(), WeChatAPI.from_config(app.config, kv.client()) as own:
@@ -162,7 +163,7 @@ def test_a_send_claimed_by_another_attempt_is_not_sent_again(app, wx, api):
 
 
 def test_a_sent_message_whose_job_runs_again_sends_nothing(wx, run_worker):
-    message = outbound.send(FIRST, "您好")
+    message = send_now(FIRST, "您好")
     run_worker()
     # As a retry of a job whose worker died after sending would, or `rq requeue`.
     queues.enqueue(outbound.DELIVER_JOB, message.id, queue_name="outbound")
@@ -173,7 +174,7 @@ def test_a_sent_message_whose_job_runs_again_sends_nothing(wx, run_worker):
 
 
 def test_a_job_finding_a_stale_claim_settles_it_without_sending(wx, run_worker):
-    message_id = outbound.send(FIRST, "您好").id
+    message_id = send_now(FIRST, "您好").id
     # What a worker that died mid-send five minutes ago left behind.
     Session.execute(update(OutboundMessage).where(OutboundMessage.id == message_id)
                     .values(state="sending", attempts=1, attempted_at=utcnow() - timedelta(minutes=5)))
@@ -187,7 +188,7 @@ def test_a_job_finding_a_stale_claim_settles_it_without_sending(wx, run_worker):
 # ---- Redis lost the jobs -------------------------------------------------------------------------
 
 def test_a_message_whose_job_redis_lost_is_sent_once(wx, run_worker):
-    message = outbound.send(FIRST, "您好")
+    message = send_now(FIRST, "您好")
     kv.client().flushdb()  # Redis restarted without persistence: the row stays, the job is gone
     assert sweep.run()["messages"] == 0  # just created: not yet anyone's to call lost
     assert sweep.run(now=utcnow() + LATER)["messages"] == 1
@@ -220,7 +221,7 @@ def test_a_retry_waiting_for_its_backoff_is_left_to_it(wx, run_worker):
     queues.configure(2, [600])
     try:
         wx.fail_next(CUSTOM, "quota")
-        message = outbound.send(FIRST, "您好")
+        message = send_now(FIRST, "您好")
         run_worker()
     finally:
         queues.configure(saved["max"], saved["interval"])
@@ -234,7 +235,7 @@ def test_the_sweep_runs_every_minute_through_the_queue(wx, run_worker):
     scheduler.load_config_from_file("tasks.cron")
     [job] = [j for j in scheduler.get_jobs() if j.func_name == "tasks.sweep.orphaned_work"]
     assert job.interval == 60
-    message_id = outbound.send(FIRST, "您好").id
+    message_id = send_now(FIRST, "您好").id
     kv.client().flushdb()
     # Queued five minutes ago, before Redis lost its data.
     Session.execute(update(OutboundMessage).values(created_at=utcnow() - timedelta(minutes=5)))

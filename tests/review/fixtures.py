@@ -61,6 +61,11 @@ def make_application(state: str = "draft", openid: str = "o-resident", district:
             app.transitions.append(Transition(from_state="submitted", to_state=state, actor="system"))
         if state in ("approved", "rejected"):
             app.decided_at = utcnow()
+        if state == "publicity":  # posted `days_ago` days ago for the 7 days of the rules
+            app.publicity_from = app.submitted_at
+            app.publicity_until = app.submitted_at + timedelta(days=7)
+            app.decision_amount = app.decision_amount or (app.verdict["programmes"].get(programme) or {}).get(
+                "monthly_benefit")
     Session.add(app)
     Session.commit()
     return app

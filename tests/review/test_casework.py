@@ -72,6 +72,7 @@ def test_a_clue_becomes_a_household_and_a_visit(app):
     clue = _clue()
     household, visit = clues.triage(clue, caseworker, None, "", "某小区3号楼", "2026-03-05", "林晓",
                                     "老人独居，需要照料", ["缺劳动力"], "上门送餐")
+    Session.commit()
     after = reload(Clue, clue.id)
     assert (after.state, after.household_id, after.visit_id) == ("triaged", household.id, visit.id)
     home = Session.get(Household, household.id)
@@ -83,6 +84,7 @@ def test_a_clue_becomes_a_household_and_a_visit(app):
 def test_district_staff_file_households_only_in_their_district(app):
     caseworker = make_staff("street", role="caseworker", street="鹭江街道")
     household, _ = clues.triage(_clue(), caseworker, "湖里区", None, None, "2026-03-05", "林晓", None, [], None)
+    Session.commit()
     assert Session.get(Household, household.id).district == "思明区"
 
 
@@ -95,6 +97,7 @@ def test_a_city_clue_needs_a_district_from_the_admin(app):
         clues.triage(clue, admin, None, None, None, "2026-03-05", "林晓", None, [], None)
     assert Session.scalars(select(Household)).all() == []
     clues.triage(clue, admin, "翔安区", "新店镇", None, "2026-03-05", "林晓", None, [], None)
+    Session.commit()
     assert reload(Clue, clue.id).district == "翔安区"
 
 
@@ -104,4 +107,5 @@ def test_closing_a_clue_needs_a_reason(app):
     with pytest.raises(review.ReviewError, match="请写明关闭的原因"):
         clues.close(clue, caseworker, "")
     clues.close(clue, caseworker, "已核实，不属于困难家庭")
+    Session.commit()
     assert reload(Clue, clue.id).state == "closed"

@@ -14,6 +14,7 @@ def waiting(app):
     reviewer = make_staff()
     application = make_application("in_review", assigned_to=reviewer.id)
     documents.request_documents(application.id, reviewer, ["hukou_book", "id_card:1"], "请拍清楚户主页")
+    Session.commit()
     return application
 
 
@@ -48,11 +49,13 @@ def test_request_sends_one_message_with_the_whole_list(waiting):
 
 def test_photos_fill_the_request_and_the_last_one_resumes_review(app, waiting):
     first = review.attach_document(waiting.id, "hukou_book", store_photo(app).id)
+    Session.commit()
     assert first.state == "received"
     assert reload(Application, waiting.id).state == "need_documents"
     assert [i["item_id"] for i in review.open_requests("o-resident")[0]["items"]] == ["id_card"]
     # A photo still downloading counts as sent: the resident did their part.
     review.attach_document(waiting.id, "id_card", pending_photo().id, member=1)
+    Session.commit()
     after = reload(Application, waiting.id)
     assert after.state == "in_review"
     assert after.transitions[-1].reason == "补充材料已收齐"
@@ -77,6 +80,7 @@ def test_someone_elses_photo_is_refused(app, waiting):
 def test_photos_while_a_draft_are_kept_and_after_submission_refused(app):
     application = make_application("draft")
     document = review.attach_document(application.id, "id_card", store_photo(app).id, member=0)
+    Session.commit()
     assert (document.state, document.member) == ("received", 0)
     submitted = make_application("submitted")
     with pytest.raises(review.InvalidTransition, match="不需要再发送材料"):

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select, update
 
 from models import Application, Session, utcnow
-from review import routing
+from review import overdue, routing
 from tests.review.fixtures import make_application
 
 
@@ -13,7 +13,7 @@ from tests.review.fixtures import make_application
     (date(2026, 3, 6), 1, date(2026, 3, 9)),    # Friday + 1 → Monday
     (date(2026, 3, 7), 1, date(2026, 3, 9)),    # Saturday + 1 → Monday
     (date(2026, 3, 2), 5, date(2026, 3, 9)),    # Monday + 5 → next Monday
-    (date(2026, 3, 2), 30, date(2026, 4, 13)),  # six weeks
+    (date(2026, 3, 2), 30, date(2026, 4, 14)),  # six weeks, and 清明 (Monday 6 April) off
 ])
 def test_working_days_skip_weekends(start, days, expected):
     assert routing.add_working_days(start, days) == expected
@@ -22,15 +22,15 @@ def test_working_days_skip_weekends(start, days, expected):
 def test_deadline_is_the_end_of_the_last_working_day_in_xiamen():
     # 17:30 UTC on Friday 6 March is already Saturday 7 March in Xiamen.
     deadline = routing.deadline_for(datetime(2026, 3, 6, 17, 30))
-    assert routing.add_working_days(date(2026, 3, 7), 30) == date(2026, 4, 17)
-    assert deadline == datetime(2026, 4, 17, 15, 59, 59)  # 23:59:59 in Xiamen
+    assert routing.add_working_days(date(2026, 3, 7), 30) == date(2026, 4, 20)  # 清明 off
+    assert deadline == datetime(2026, 4, 20, 15, 59, 59)  # 23:59:59 in Xiamen
 
 
 def test_the_rules_parameter_in_force_on_the_submission_date_applies():
     # policy/parameters/process/deadlines.yaml: 30 working days from 2017-07-01 (the rules' start)
     assert routing.working_days_in_force(date(2019, 8, 15)) == 30
-    # Monday 2 March 2026, 10:00 in Xiamen: 30 working days later is Monday 13 April.
-    assert routing.deadline_for(datetime(2026, 3, 2, 2, 0)) == datetime(2026, 4, 13, 15, 59, 59)
+    # Monday 2 March 2026, 10:00 in Xiamen: 30 working days later is Tuesday 14 April (清明).
+    assert routing.deadline_for(datetime(2026, 3, 2, 2, 0)) == datetime(2026, 4, 14, 15, 59, 59)
     with pytest.raises(LookupError):
         routing.working_days_in_force(date(2017, 6, 30))
 
@@ -50,7 +50,7 @@ def test_the_daily_job_reports_each_district_its_own_overdue_work(app, run_worke
     siming = make_application("submitted", days_ago=50)
     make_application("need_documents", district="湖里区", street="殿前街道", days_ago=70, openid="o-2")
     make_application("submitted", days_ago=2, openid="o-3")
-    routing.publish_overdue_reports()  # yesterday's report, to be replaced
+    overdue.publish()  # yesterday's report, to be replaced
     Session.execute(update(Application).where(Application.id == siming.id).values(state="approved"))
     Session.commit()
     queues.enqueue("tasks.review.overdue_report")

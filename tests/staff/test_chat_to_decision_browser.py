@@ -1,12 +1,14 @@
 """End to end in Chromium: a resident applies for 低保 in the simulator with photos, a reviewer
 claims it in the console, asks for two documents, the resident sends them in the chat, and
 the reviewer approves. Screenshots of every page are kept under test-artifacts/screenshots/."""
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import conversation
 from bot import session as sessions
-from models import Application, Session
+from models import Application, Session, utcnow
 from tests.examples import WORKED_EXAMPLE_PLAN, typed
 from tests.review.fixtures import make_staff
 from tests.staff.conftest import log_in_page
@@ -115,10 +117,19 @@ def test_from_the_chat_to_a_decision(app, live_server, browser, fake_wechat, run
     console.reload()
     assert "审核中" in console.inner_text("h1")
     console.fill("#amount", "710")
-    console.click("button:has-text('批准')")
+    console.click("button:has-text('开始公示')")  # 7 days in the community, then the decision
+    assert "公示中" in console.inner_text("h1") and "每月 710 元" in console.inner_text("#publicity")
+    screenshot(console, "15-console-publicity")
+    run_worker()
+    phone.get_by_text("公示").first.wait_for()  # the resident hears that the 公示 has started
+    Session.execute(update(Application).where(Application.id == application.id)
+                    .values(publicity_until=utcnow() - timedelta(minutes=1)))  # a week on
+    Session.commit()
+    console.reload()
+    console.get_by_role("button", name="批准", exact=True).click()
     assert "已批准" in console.inner_text(".flash")
-    screenshot(console, "15-console-approved")
+    screenshot(console, "16-console-approved")
     run_worker()
     decided = [m["body"]["text"]["content"] for m in fake_wechat.messages(resident.openid())
                if m["kind"] == "custom"]
-    assert any("710.00" in text for text in decided)
+    assert any("每月 710 元" in text and "发放方式" in text for text in decided)

@@ -1,9 +1,12 @@
 """A reviewer's morning in a real browser: log in, open the queue, claim an application, look
 at its photos, ask for two documents, receive them, approve. The pages need no JavaScript."""
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import update
 
 import review
-from models import Application, ApplicationDocument, Session
+from models import Application, ApplicationDocument, Session, utcnow
 from tests.staff.conftest import log_in_page
 from tests.review.fixtures import make_application, make_staff, reload, store_photo, texts
 
@@ -16,6 +19,7 @@ def test_review_an_application_from_queue_to_approval(app, live_server, browser,
     draft = make_application("draft")
     review.attach_document(draft.id, "id_card", store_photo(app).id, member=0)
     review.submit(draft.id)
+    Session.commit()  # as the chat's turn does: review only adds rows
 
     page = browser.new_page(java_script_enabled=False)  # every page must work without it
     page.goto(f"{live_server.url}/staff/queue")
@@ -52,19 +56,31 @@ def test_review_an_application_from_queue_to_approval(app, live_server, browser,
     # The resident sends the two photos in the chat.
     review.attach_document(draft.id, "hukou_book", store_photo(app, content=b"\x89PNG hukou").id)
     review.attach_document(draft.id, "id_card", store_photo(app, content=b"\x89PNG id").id, member=1)
+    Session.commit()
     Session.remove()
     page.reload()
     assert "审核中" in page.inner_text("h1")
     screenshot(page, "05-documents-received")
 
+    # 低保 is decided after 7 days of 公示 in the community (masked: surname, street, amount).
     page.fill("#amount", "1600")
-    page.click("button:has-text('批准')")
+    page.click("button:has-text('开始公示')")
+    assert "公示中" in page.inner_text("h1")
+    assert "陈某" in page.inner_text("#publicity") and "每月 1,600 元" in page.inner_text("#publicity")
+    assert page.get_by_role("button", name="批准", exact=True).is_disabled()
+    screenshot(page, "06-publicity")
+    Session.execute(update(Application).where(Application.id == draft.id)
+                    .values(publicity_until=utcnow() - timedelta(minutes=1)))  # a week on
+    Session.commit()
+    page.reload()
+    assert "公示期已满" in page.inner_text("#publicity")
+    page.get_by_role("button", name="批准", exact=True).click()
     assert "已批准" in page.inner_text(".flash")
-    screenshot(page, "06-approved")
+    screenshot(page, "07-approved")
     approved = reload(Application, draft.id)
     assert approved.state == "approved" and float(approved.decision_amount) == 1600.0
     run_worker()
-    assert "核定金额1600.00元" in texts(fake_wechat)[-1]
+    assert "每月 1,600 元" in texts(fake_wechat)[-1] and "发放方式" in texts(fake_wechat)[-1]
 
 
 def test_photos_show_in_the_page(app, live_server, browser, screenshot):

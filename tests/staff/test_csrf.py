@@ -20,7 +20,7 @@ def test_log_in_without_the_token_is_refused(app, client, csrf):
 
 def test_a_decision_without_the_token_is_refused(app, client, csrf):
     make_staff("lin")
-    application = make_application("in_review")
+    application = make_application("in_review", programme="weifang")  # no 公示 for 危房
     login_page = client.get("/staff/login").get_data(as_text=True)
     client.post("/staff/login", data={"username": "lin", "password": "a-long-test-password",
                                       "csrf_token": token(login_page)})
@@ -38,7 +38,7 @@ def test_a_decision_without_the_token_is_refused(app, client, csrf):
 
 def test_every_form_of_the_case_page_carries_a_token(app, client, csrf):
     make_staff("lin")
-    application = make_application("in_review")
+    application = make_application("in_review", programme="weifang")  # no 公示 for 危房
     login_page = client.get("/staff/login").get_data(as_text=True)
     client.post("/staff/login", data={"username": "lin", "password": "a-long-test-password",
                                       "csrf_token": token(login_page)})

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from models import AuditEntry, InboundMessage, MediaFile, OutboundMessage, Session, kv, utcnow
 from models.queues import enqueue, queue
 from tests import jobs
+from tests.jobs import send_now
 from tests.review.fixtures import make_staff, reload, texts
 from tests.staff.conftest import log_in, log_in_page, token
 
@@ -108,7 +109,7 @@ def test_requeue_a_job_no_longer_failed_is_explained(admin, client, run_worker):
 def test_a_message_redis_lost_is_sent_after_re_queueing(admin, client, fake_wechat, run_worker):
     from channels import outbound
 
-    message = outbound.send(RESIDENT, "您的申请已受理")
+    message = send_now(RESIDENT, "您的申请已受理")
     # Redis restarted without its data: the record's job is gone.
     Job.fetch(outbound.job_id(message.id), connection=kv.client()).delete()
     Session.execute(OutboundMessage.__table__.update().values(created_at=utcnow() - timedelta(minutes=10)))

@@ -93,6 +93,7 @@ def test_sign_on_a_phone_then_the_reviewer_opens_the_signed_pdf(app, live_server
     assert set(signing.filed(draft.id)) == {"property_declaration", "econ_check_authorisation"}
     assert signing.at_visit_items(draft.id) == []
     review.submit(draft.id)
+    Session.commit()
     digest = Session.scalar(select(SigningLink.text_sha256).where(
         SigningLink.application_id == draft.id, SigningLink.item_id == "property_declaration"))
 

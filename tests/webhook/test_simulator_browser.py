@@ -45,6 +45,7 @@ def test_newcomer_chats_in_the_simulator(app, live_server, fake_wechat, page, tm
 
     with app.app_context():
         outbound.send(openid, content="工作人员：您的材料已收到，我们会尽快审核。")
+        Session.commit()  # a handler or job commits; the delivery is queued then
     run_jobs(app)
     page.get_by_text("工作人员：您的材料已收到").wait_for(timeout=5000)
     screenshot(page, "simulator-chat")

@@ -17,9 +17,11 @@ from review import NotAllowed, ReviewError, audit, labels
 from review.routing import CST
 
 from . import sessions
+from .format import register as register_filters
 from .sessions import IDLE_TIMEOUT, MAX_SESSION
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+register_filters(bp)  # money, yes/no, options, dates: webhook/staff/format.py
 
 # Surfaces that are not cookie-authenticated: WeChat signs its requests, the JSON API and
 # the development simulator carry no staff session. CSRF tokens are for everything else.
@@ -119,9 +121,11 @@ def found(obj):
 
 
 def act(work, done: str, back: str):
-    """Run a review action; flash its outcome and go back (post/redirect/get)."""
+    """Run a review action and commit it (the edge owns the transaction: the parts below only
+    add rows); flash its outcome and go back (post/redirect/get)."""
     try:
         work()
+        Session.commit()
     except NotAllowed:
         Session.rollback()
         raise
@@ -158,3 +162,6 @@ def form_list(name: str) -> list[str]:
 
 from . import applications, auth, casework, operations, reports  # noqa: E402,F401  (routes on bp)
 from . import employment  # noqa: E402,F401  (the 112 pages, on bp)
+from . import moderation  # noqa: E402,F401  (待阅读内容: content held for staff, on bp)
+from . import registries  # noqa: E402,F401  (部门数据导入, 主动发现待办, on bp)
+from . import annual, standards  # noqa: E402,F401  (年度复核, 标准调整, on bp)

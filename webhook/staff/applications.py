@@ -1,16 +1,22 @@
 """The queue, the application page and the decisions taken on it."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import current_app, g, redirect, render_template, request, url_for
+from redis.exceptions import RedisError
 
 from models import DISTRICTS, Application, Session
+from models.queues import enqueue
 from review import access, casefile, documents, escalations, lifecycle, queue as review_queue
 from review.routing import latest_report
 
-from ..security import db_id, page_number
+from ..security import db_id
 from . import act, bp, form_list, found, private_file
+from .registries import programmes_for
+
+log = logging.getLogger(__name__)
 
 
 def _application(app_id: int) -> Application:
@@ -30,10 +36,13 @@ def queue():
         "district": args.get("district") or None, "overdue": args.get("overdue") == "1",
         "mine": args.get("mine") == "1",
     }
-    page = review_queue.listing(g.staff, page=args.get("page", 1, type=page_number), **filters)
+    # Keyset paging: `after` names the last row of the page before (review/queue.py).
+    page = review_queue.listing(g.staff, after=args.get("after"), **filters)
+    here = {key: value for key, value in args.to_dict().items() if key != "after"}
     return render_template("staff/queue.html", page=page, filters=filters, districts=DISTRICTS,
                            city_wide=access.city_wide(g.staff), report=_report(),
-                           page_url=lambda n: url_for("staff.queue", **{**args.to_dict(), "page": n}))
+                           next_url=url_for("staff.queue", **here, after=page["next"]) if page["next"] else None,
+                           first_url=url_for("staff.queue", **here))
 
 
 def _report():
@@ -42,7 +51,9 @@ def _report():
 
 @bp.get("/applications/<int:app_id>")
 def application(app_id: int):
-    return render_template("staff/application.html", **casefile.view(g.staff, _application(app_id)))
+    app = _application(app_id)
+    return render_template("staff/application.html", **casefile.view(g.staff, app),
+                           programmes=programmes_for(app.household_id))
 
 
 def _back(app_id: int) -> str:
@@ -64,16 +75,60 @@ def assign(app_id: int):
 
 @bp.post("/applications/<int:app_id>/approve")
 def approve(app_id: int):
+    was = _application(app_id).state
+    response = act(lambda: lifecycle.approve(app_id, g.staff, request.form.get("amount"),
+                                             request.form.get("amount_reason")),
+                   "已批准，已通知居民（每月金额、起始月份和发放方式）。", _back(app_id))
+    if was != "approved" and Session.get(Application, app_id).state == "approved":
+        try:  # after the commit, so the job reads the decision: the household's other programmes
+            enqueue("tasks.discovery.after_decision", app_id)
+        except RedisError:
+            log.warning("linked programmes of application %s not queued: Redis unavailable", app_id)
+    return response
+
+
+# ---- due process: 公示, objections, extension (the forms are staff/_decision.html) -----------
+
+@bp.app_template_global("due_process")
+def due_process(app: Application) -> dict:
+    """The decision panel of an application page: rules' amount, bounds, 公示 and extension."""
+    return lifecycle.decision_panel(app)
+
+
+@bp.app_template_filter("waited")
+def waited(duration) -> str:
+    """A response time as staff read it: "8 分钟", "2.5 小时"."""
+    return escalations.waited_words(duration) or "还没有人响应"
+
+
+@bp.post("/applications/<int:app_id>/publicity")
+def start_publicity(app_id: int):
     _application(app_id)
-    return act(lambda: lifecycle.approve(app_id, g.staff, request.form.get("amount")),
-               "已批准，已通知居民。", _back(app_id))
+    return act(lambda: lifecycle.start_publicity(app_id, g.staff, request.form.get("amount"),
+                                                 request.form.get("amount_reason")),
+               "已开始公示，已通知居民；公示期满后再作出批准决定。", _back(app_id))
+
+
+@bp.post("/applications/<int:app_id>/objections")
+def record_objection(app_id: int):
+    _application(app_id)
+    return act(lambda: lifecycle.record_objection(app_id, g.staff, request.form.get("raised_by", ""),
+                                                  request.form.get("content", "")),
+               "已登记公示异议。", _back(app_id))
+
+
+@bp.post("/applications/<int:app_id>/extend")
+def extend(app_id: int):
+    _application(app_id)
+    return act(lambda: lifecycle.extend(app_id, g.staff, request.form.get("reason", "")),
+               "已延长办理期限，延期原因已发给居民。", _back(app_id))
 
 
 @bp.post("/applications/<int:app_id>/reject")
 def reject(app_id: int):
     _application(app_id)
     return act(lambda: lifecycle.reject(app_id, g.staff, request.form.get("reason", "")),
-               "已作出不予批准的决定，原因已发给居民。", _back(app_id))
+               "已作出不予批准的决定，原因和救济途径已发给居民。", _back(app_id))
 
 
 @bp.post("/applications/<int:app_id>/request-documents")

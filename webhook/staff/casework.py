@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Response, current_app, g, redirect, render_template, request, url_for
+from flask import Response, current_app, g, redirect, render_template, request, stream_with_context, url_for
 from sqlalchemy import func
 
-from models import DISTRICTS, Application, Clue, Escalation, Household, Session
+from models import DISTRICTS, Application, Clue, Escalation, Household, Session, utcnow
 from review import access, audit, clues, escalations, labels, privacy, profile, visits
 from review.errors import ReviewError
+from review.routing import local_date
 
+from ..security import db_id
 from . import act, bp, form_list, found, private_file
 
 PAGE_SIZE = 50
@@ -108,7 +110,7 @@ def household(household_id: int):
                            .order_by(Application.id.desc())).all()
     return render_template("staff/household.html", home=home, whole=whole, apps=apps,
                            visits=visits.household_visits(home.id), causes=labels.CAUSES,
-                           view=profile.page(g.staff, home, whole))
+                           today=local_date(utcnow()).isoformat(), view=profile.page(g.staff, home, whole))
 
 
 @bp.post("/households/<int:household_id>/links/<int:link_id>/confirm")
@@ -149,17 +151,35 @@ def _ledger_filters():
 
 @bp.get("/visits")
 def ledger():
+    """The street's ledger, 50 lines a page (keyset: `after` names the last line shown), and
+    the households a visit can be recorded for, one click away."""
     filters = _ledger_filters()
-    lines = visits.ledger_lines(g.staff, **filters)
+    after = visits.parse_cursor(request.args.get("after"))
+    lines, following = visits.ledger_lines(g.staff, **filters, after=after)
     Session.commit()
-    return render_template("staff/ledger.html", lines=lines, filters=filters, streets=visits.streets(g.staff))
+    here = {key: value for key, value in request.args.to_dict().items() if key != "after"}
+    return render_template("staff/ledger.html", lines=lines, filters=filters, streets=visits.streets(g.staff),
+                           households=visits.recent_households(g.staff), first=after is None,
+                           first_url=url_for("staff.ledger", **here),
+                           next_url=url_for("staff.ledger", **here, after=visits.cursor_text(following))
+                           if following else None)
 
 
 @bp.get("/visits.csv")
 def ledger_csv():
-    body = visits.ledger_csv(g.staff, **_ledger_filters())
-    Session.commit()
-    return Response(body, mimetype="text/csv", headers={
+    """The ledger as CSV, streamed: written a thousand lines at a time as they are read, so
+    a district's years of visits never sit in memory. The audit entries of the export are
+    committed when the stream ends, also when the reader hangs up half-way."""
+    chunks = visits.ledger_csv_chunks(g.staff, **_ledger_filters())
+
+    def body():
+        try:
+            yield from chunks
+        finally:
+            chunks.close()  # its audit entries, when the reader hung up before the end
+            Session.commit()
+
+    return Response(stream_with_context(body()), mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=ledger.csv", "Cache-Control": "private, no-store"})
 
 
@@ -176,7 +196,7 @@ def clue_list():
     counts = dict(Session.execute(stmt.with_only_columns(Clue.state, func.count()).group_by(Clue.state)).all())
     if state in labels.CLUE_STATES:
         stmt = stmt.where(Clue.state == state)
-    rows = Session.scalars(stmt.order_by(Clue.created_at.desc()).limit(PAGE_SIZE * 4)).all()
+    rows = Session.scalars(stmt.order_by(*clues.ORDER).limit(PAGE_SIZE * 4)).all()  # urgent first
     return render_template("staff/clues.html", rows=rows, state=state, counts=counts)
 
 
@@ -194,12 +214,13 @@ def clue_triage(clue_id: int):
     form = request.form
     return act(lambda: clues.triage(item, g.staff, form.get("district"), form.get("street"), form.get("address"),
                                     form.get("visit_date"), form.get("visitors", ""), form.get("findings"),
-                                    form_list("causes"), form.get("needs")),
-               "已建立家庭档案并登记走访。", url_for("staff.clue", clue_id=clue_id))
+                                    form_list("causes"), form.get("needs"), id_number=form.get("id_number"),
+                                    household_id=form.get("household_id", type=db_id)),
+               "已登记走访并记入家庭档案，已告诉反映人处理结果。", url_for("staff.clue", clue_id=clue_id))
 
 
 @bp.post("/clues/<int:clue_id>/close")
 def clue_close(clue_id: int):
     item = _clue(clue_id)
-    return act(lambda: clues.close(item, g.staff, request.form.get("reason", "")), "线索已关闭。",
+    return act(lambda: clues.close(item, g.staff, request.form.get("reason", "")), "线索已关闭，已告诉反映人处理结果。",
                url_for("staff.clue", clue_id=clue_id))
