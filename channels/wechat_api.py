@@ -208,6 +208,12 @@ class WeChatAPI:
                          json={"version": 2, "openid": openid, "scene": scene,
                                "media_url": media_url, "media_type": media_type})
 
+    def user_phone_number(self, code: str) -> dict:
+        """phonenumber.getPhoneNumber: the code of the mini-program's getPhoneNumber button →
+        phone_info {phoneNumber, purePhoneNumber, countryCode, watermark {appid, timestamp}}.
+        A code is single-use and lives 5 minutes (40029 otherwise); the mini-program's client."""
+        return self.call("POST", "wxa/business/getuserphonenumber", json={"code": code}).get("phone_info") or {}
+
     def jscode2session(self, appid: str, secret: str, code: str) -> dict:
         """A mini-program's wx.login() code → {"openid", "session_key", "unionid"?}. Takes the
         mini-program's own credentials (not the Official Account's) and no access token. A

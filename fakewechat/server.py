@@ -10,7 +10,8 @@ cgi-bin/message/custom/send, cgi-bin/message/template/send,
 cgi-bin/message/subscribe/send (and .../bizsend), cgi-bin/media/get,
 cgi-bin/media/upload, cgi-bin/menu/create, cgi-bin/menu/get,
 cgi-bin/user/info, sns/jscode2session, wxa/msg_sec_check,
-wxa/media_check_async.  Other paths: HTTP 404, recorded.
+wxa/media_check_async, wxa/business/getuserphonenumber.  Other paths: HTTP
+404, recorded.
 
 Content checks: wxa/msg_sec_check (v2) answers result.suggest "risky" (label
 20001) when the content contains a flagged text, else "pass".
@@ -18,7 +19,15 @@ wxa/media_check_async answers a trace_id as WeChat does; WeChat's verdict
 comes later as a wxa_media_check event, which the fake does NOT send:
 instead (a fake-only shortcut) it answers the verdict at once under
 "result", "risky" when the media_url contains a flagged sha256 (uploads are
-stored under their checksum, so the URL names it).
+stored under their checksum, so the URL names it).  With
+`media_check_later(True)` it answers the trace_id only, as WeChat does, and
+keeps the verdict for `media_check_event(trace_id)`: the wxa_media_check
+event XML to deliver to the mini-program's message push URL.
+
+Phone numbers: phone_code(number) gives a one-time code of the
+getPhoneNumber button; wxa/business/getuserphonenumber {code} answers
+phone_info for it (with the calling token's appid in the watermark); an
+unknown, used or stale code -> 40029.
 
 Tokens: missing -> 41001, not ours -> 40001 (40014 when not even shaped like
 a token), past expiry -> 42001, replaced and past its grace -> 40001.
@@ -52,6 +61,8 @@ Control API (JSON, CORS open, not recorded as calls):
   POST /_fake/users/OPENID/{unsubscribe|subscribe|interact|close_window}
   POST /_fake/flag {"text": ...} | {"sha256": ...} -> {"ok": true}: content checks
                      now flag that text (substring) or that file
+  POST /_fake/phone_code {"phone", "country_code"?} -> {"code"}  (single-use, lives
+                     `login_code_ttl` seconds; then, or used twice: 40029)
   POST /_fake/deliver {"server": {"url", "token", "aes_key"?, "app_id"?, "mode"?},
                        "message": {"openid", "kind", ...}} -> {"status", "reply"}
        plays WeChat's part: the message XML, signed (and encrypted) as WeChat would,
@@ -199,6 +210,9 @@ class FakeWeChat(LoopbackServer):
             self._seq = 0
             self._flagged_texts = set()
             self._flagged_sha256 = set()
+            self._phone_codes = {}  # code -> {"phone", "country_code", "used", "expires_at"}
+            self._media_check_later = False
+            self._media_verdicts = {}  # trace_id -> {"openid", "appid", "result"}
 
     def _next_id(self):
         self._seq += 1
@@ -284,6 +298,38 @@ class FakeWeChat(LoopbackServer):
             if sha256:
                 self._flagged_sha256.add(sha256.lower())
 
+    def phone_code(self, phone, country_code="86"):
+        """A one-time code of the getPhoneNumber button that getuserphonenumber turns into `phone`."""
+        code = secrets.token_hex(16)
+        with self._lock:
+            self._phone_codes[code] = {"phone": str(phone), "country_code": str(country_code), "used": False,
+                                       "expires_at": time.time() + self.login_code_ttl}
+        return code
+
+    def media_check_later(self, later=True):
+        """mediaCheckAsync answers the trace_id only, as WeChat does; the verdict waits for
+        media_check_event()."""
+        with self._lock:
+            self._media_check_later = bool(later)
+
+    def media_check_event(self, trace_id, account="gh_yitang_mp"):
+        """The wxa_media_check event XML (v2) WeChat pushes for a check answered later."""
+        with self._lock:
+            verdict = copy.deepcopy(self._media_verdicts.get(trace_id))
+        if verdict is None:
+            raise KeyError("no media check with trace_id %r" % (trace_id,))
+        result = verdict["result"]
+        fields = {"ToUserName": account, "FromUserName": verdict["openid"], "CreateTime": int(time.time()),
+                  "MsgType": "event", "Event": "wxa_media_check", "appid": verdict["appid"],
+                  "trace_id": trace_id, "version": 2, "errcode": 0, "errmsg": "ok"}
+        body = "".join("<%s>%s</%s>" % (k, v if isinstance(v, int) else "<![CDATA[%s]]>" % v, k)
+                       for k, v in fields.items())
+        body += ("<detail><strategy><![CDATA[content_model]]></strategy><errcode>0</errcode>"
+                 "<suggest><![CDATA[%s]]></suggest><label>%d</label></detail>" % (result["suggest"], result["label"]))
+        body += "<result><suggest><![CDATA[%s]]></suggest><label>%d</label></result>" % (
+            result["suggest"], result["label"])
+        return "<xml>" + body + "</xml>"
+
     def set_unionid(self, openid, unionid):
         """The Official Account follower's unionid, as cgi-bin/user/info will tell it."""
         with self._lock:
@@ -356,7 +402,8 @@ class FakeWeChat(LoopbackServer):
                ("menu", self._ctl_menu, ["GET"]),
                ("users/<openid>/<action>", self._ctl_user, ["POST"]),
                ("deliver", self._ctl_deliver, ["POST"]),
-               ("flag", self._ctl_flag, ["POST"])]
+               ("flag", self._ctl_flag, ["POST"]),
+               ("phone_code", self._ctl_phone_code, ["POST"])]
         for rule, view, methods in ctl:
             app.add_url_rule("/_fake/" + rule, "ctl_" + rule.split("/")[0], view, methods=methods)
         return app
@@ -387,6 +434,7 @@ class FakeWeChat(LoopbackServer):
             "sns/jscode2session": ("GET", self._api_jscode2session),
             "wxa/msg_sec_check": ("POST", self._api_msg_sec_check),
             "wxa/media_check_async": ("POST", self._api_media_check_async),
+            "wxa/business/getuserphonenumber": ("POST", self._api_phone_number),
         }
 
     def _dispatch(self, path):
@@ -695,9 +743,37 @@ class FakeWeChat(LoopbackServer):
             return _err(40003 if not body.get("openid") else 47001)
         with self._lock:
             risky = any(digest in url.lower() for digest in self._flagged_sha256)
-        # Fake-only: the verdict at once (WeChat sends it later as a wxa_media_check event).
         result = {"suggest": "risky", "label": 20002} if risky else {"suggest": "pass", "label": 100}
-        return dict(_err(0), trace_id=secrets.token_hex(12), result=result)
+        trace_id = secrets.token_hex(12)
+        with self._lock:
+            if self._media_check_later:  # as WeChat: the verdict comes as a wxa_media_check event
+                self._media_verdicts[trace_id] = {"openid": body["openid"], "result": result,
+                                                  "appid": self._app_of(request.args.get("access_token"))}
+                return dict(_err(0), trace_id=trace_id)
+        # Fake-only: the verdict at once (WeChat sends it later as a wxa_media_check event).
+        return dict(_err(0), trace_id=trace_id, result=result)
+
+    def _app_of(self, token):
+        info = self._tokens.get(token) or {}
+        return info.get("app_id")
+
+    def _api_phone_number(self, body):
+        if not isinstance(body, dict) or "_unparsed" in body:
+            return _err(47001)
+        code = body.get("code")
+        if not isinstance(code, str) or not code:
+            return _err(41008)
+        with self._lock:
+            entry = self._phone_codes.get(code)
+            if entry is None or entry["used"] or time.time() >= entry["expires_at"]:
+                return _err(40029)
+            entry["used"] = True
+            appid = self._app_of(request.args.get("access_token"))
+        pure, country = entry["phone"], entry["country_code"]
+        return dict(_err(0), phone_info={
+            "phoneNumber": pure if country == "86" else "+%s %s" % (country, pure),
+            "purePhoneNumber": pure, "countryCode": country,
+            "watermark": {"timestamp": int(time.time()), "appid": appid}})
 
     def _api_user_info(self, body):
         openid = request.args.get("openid")
@@ -789,6 +865,13 @@ class FakeWeChat(LoopbackServer):
             return {"error": 'expected JSON {"text": "..."} or {"sha256": "<64 hex digits>"}'}, 400
         self.flag(text=text if isinstance(text, str) else None, sha256=sha256 if isinstance(sha256, str) else None)
         return {"ok": True}
+
+    def _ctl_phone_code(self):
+        spec = request.get_json(force=True, silent=True) or {}
+        phone, country = spec.get("phone"), str(spec.get("country_code") or "86")
+        if not isinstance(phone, str) or not re.fullmatch(r"[0-9]{5,20}", phone) or not country.isdigit():
+            return {"error": 'expected JSON {"phone": "13800138000", "country_code": "86"}'}, 400
+        return {"code": self.phone_code(phone, country)}
 
     def _ctl_menu(self):
         return {"menu": self.menu}

@@ -8,6 +8,7 @@ from .employment import Employer, Opening, Recommendation, Seeker, SeekerVisit, 
 from .db import Base, Session, configure, engine, ping
 from .household import CITY, DISTRICTS, Household, HouseholdChange, HouseholdLink, Member, Resident, utcnow
 from .messages import InboundMessage, MediaFile, OutboundMessage
+from .moderation import ContentCheck
 from .miniprogram import FollowerUnionid, MiniProgramUser, MpSubscription
 from .signing import DocumentExpiry, SigningLink
 from .staff import ROLES, StaffUser, hash_password, verify_password
@@ -20,7 +21,7 @@ __all__ = [
     "Base", "Session", "configure", "engine", "ping",
     "CITY", "DISTRICTS", "Household", "HouseholdChange", "HouseholdLink", "Member", "Resident", "utcnow",
     "InboundMessage", "MediaFile", "OutboundMessage",
-    "FollowerUnionid", "MiniProgramUser", "MpSubscription",
+    "ContentCheck", "FollowerUnionid", "MiniProgramUser", "MpSubscription",
     "ROLES", "StaffUser", "hash_password", "verify_password",
     "DocumentExpiry", "SigningLink",
 ]

@@ -20,6 +20,7 @@ DEFAULTS: dict = {
     "APP_VAR_DIR": str(ROOT / "var"),
     "APP_MAX_BODY_BYTES": 64 * 1024,
     "APP_PROXY_HOPS": 0,
+    "APP_PUBLIC_URL": "",
     "WECHAT_TOKEN": "yitang-dev-token",
     "WECHAT_APP_ID": "wx_yitang_dev",
     "WECHAT_APP_SECRET": "yitang-dev-secret",

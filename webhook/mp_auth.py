@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from functools import wraps
@@ -16,9 +17,11 @@ from functools import wraps
 from flask import current_app, g, jsonify, request
 from flask_limiter.util import get_remote_address
 
+from sqlalchemy import select
+
 from bot import drafts
 from channels.wechat_api import WeChatAPI, WeChatError
-from models import Session, kv, pii
+from models import Resident, Session, kv, pii
 
 TOKEN_TTL_S = 2 * 3600
 PREFIX = "mp:token:"
@@ -39,6 +42,11 @@ def _key(token: str) -> str:
 
 def api() -> WeChatAPI:
     return WeChatAPI.from_config(current_app.config, kv.client())
+
+
+def mini_api() -> WeChatAPI:
+    """The mini-program's own client (its access token): content checks, phone numbers."""
+    return WeChatAPI.for_miniprogram(current_app.config, kv.client())
 
 
 class LoginRefused(Exception):
@@ -90,6 +98,15 @@ def current() -> MpSession | None:
     return g.mp_session
 
 
+def mp_openid() -> str | None:
+    """The mini-program openid of this request's resident (WeChat's checks are about it)."""
+    from models import MiniProgramUser
+
+    session = current()
+    user = Session.get(MiniProgramUser, session.user_id) if session else None
+    return user.mp_openid if user else None
+
+
 def logout() -> bool:
     token = _bearer()
     return bool(token and kv.client().delete(_key(token)))
@@ -116,3 +133,32 @@ def resident_key() -> str:
     """Rate limits per resident (whatever token they use), else per address."""
     session = current()
     return f"mp-resident:{session.openid}" if session else f"mp-address:{get_remote_address()}"
+
+
+# ---- the phone number (wx getPhoneNumber → phonenumber.getPhoneNumber) -------------------------
+
+def confirm_phone(code: str) -> dict:
+    """The number WeChat confirms for a getPhoneNumber code, kept sealed on the resident
+    (models.pii); answers it masked. The caller commits. LoginRefused: 400 for a bad code,
+    503 when WeChat cannot say."""
+    session = current()
+    with mini_api() as client:
+        try:
+            info = client.user_phone_number(code)
+        except WeChatError as err:
+            if err.errcode in BAD_CODE:
+                raise LoginRefused("手机号授权码无效、已过期或已经用过，请重新点一次“授权手机号”。", 400) from None
+            current_app.logger.warning("getuserphonenumber failed: %s", err.errcode)
+            raise LoginRefused("暂时无法向微信确认手机号，请稍后再试。", 503) from None
+    number, country = str(info.get("purePhoneNumber") or ""), str(info.get("countryCode") or "86")
+    watermark = info.get("watermark") or {}
+    if not re.fullmatch(r"[0-9]{5,20}", number) or not re.fullmatch(r"[0-9]{1,4}", country) \
+            or watermark.get("appid") != current_app.config["MINIPROGRAM_APP_ID"]:
+        raise LoginRefused("暂时无法向微信确认手机号，请稍后再试。", 503)
+    phone = number if country == "86" else f"+{country} {number}"
+    resident = Session.scalar(select(Resident).where(Resident.openid == session.openid))
+    if resident is None:
+        resident = Resident(openid=session.openid)
+        Session.add(resident)
+    resident.phone = phone
+    return {"phone": pii.mask(phone), "country_code": country}

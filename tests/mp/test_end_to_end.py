@@ -1,9 +1,11 @@
 """The mini-program from log-in to a decision: a resident applies, a reviewer approves in the
 console, and the decision reaches the resident as a 订阅消息 when they granted one, through
 the Official Account when they did not."""
-from sqlalchemy import select
+from datetime import timedelta
 
-from models import MpSubscription, OutboundMessage, Session
+from sqlalchemy import select, update
+
+from models import Application, MpSubscription, OutboundMessage, Session, utcnow
 from tests.mp.conftest import MiniProgram
 from tests.mp.helpers import SITUATION, fill, png
 from tests.review.fixtures import make_staff
@@ -17,7 +19,8 @@ def _apply(client, mini) -> int:
     assert mini.post("/api/mp/applications", json={"form": "dibao"}).status_code == 201
     fill(mini)
     verdict = mini.post("/api/mp/applications/dibao/verdict").get_json()
-    assert verdict["programmes"] == client.post("/api/mp/precheck", json=SITUATION).get_json()["programmes"]
+    precheck = client.post("/api/mp/precheck", json=SITUATION).get_json()["programmes"]
+    assert verdict["programmes"] and all(precheck[name] == result for name, result in verdict["programmes"].items())
     for n, slot in enumerate(verdict["missing"]):
         assert mini.upload("dibao", slot, png(colour=(n * 30 % 256, 80, 20))).status_code == 201
     application_id = verdict["application_id"]
@@ -26,16 +29,36 @@ def _apply(client, mini) -> int:
     return application_id
 
 
-def _approve_in_console(app, application_id: int) -> None:
+def _console(app):
     make_staff("lin")
     console = app.test_client()
     log_in(console, "lin")
+    return console
+
+
+def _post_publicly(console, application_id: int, run_worker) -> None:
+    """The reviewer sees it, claims it and posts the 公示; its notice goes out."""
     queue = console.get("/staff/queue").get_data(as_text=True)
-    assert f'/staff/applications/{application_id}"' in queue  # the reviewer sees it
+    assert f'/staff/applications/{application_id}"' in queue
     console.post(f"/staff/applications/{application_id}/claim")
+    console.post(f"/staff/applications/{application_id}/publicity", data={"amount": "710"})
+    run_worker()
+
+
+def _approve(console, application_id: int) -> None:
+    """Seven days later the 公示 is over: approved."""
+    Session.execute(update(Application).where(Application.id == application_id)
+                    .values(publicity_until=utcnow() - timedelta(minutes=1)))
+    Session.commit()
     page = console.post(f"/staff/applications/{application_id}/approve", data={"amount": "710"},
                         follow_redirects=True).get_data(as_text=True)
     assert "已批准" in page
+
+
+def _approve_in_console(app, application_id: int, run_worker) -> None:
+    console = _console(app)
+    _post_publicly(console, application_id, run_worker)
+    _approve(console, application_id)
 
 
 def _decision(application_id: int) -> OutboundMessage:
@@ -47,11 +70,12 @@ def _decision(application_id: int) -> OutboundMessage:
 def test_apply_in_the_mini_program_approved_and_told_by_subscribe_message(app, client, mp_wechat, run_worker):
     mini = MiniProgram(client, mp_wechat, mp_openid="o-mp-chen")
     mini.login()
+    application_id = _apply(client, mini)
+    console = _console(app)
+    _post_publicly(console, application_id, run_worker)
     granted = mini.post("/api/mp/subscriptions", json={"template_ids": [STATUS_TEMPLATE]})
     assert granted.status_code == 201 and granted.get_json()["granted"] == {STATUS_TEMPLATE: 1}
-
-    application_id = _apply(client, mini)
-    _approve_in_console(app, application_id)
+    _approve(console, application_id)
     run_worker()
 
     [subscribe] = [m for m in mp_wechat.messages() if m["kind"] == "subscribe"]
@@ -69,30 +93,35 @@ def test_apply_in_the_mini_program_approved_and_told_by_subscribe_message(app, c
     assert mini.post("/api/mp/subscriptions", json={"template_ids": [STATUS_TEMPLATE]}).get_json()["granted"] \
         == {STATUS_TEMPLATE: 1}
 
-    listed = mini.get("/api/mp/applications").get_json()["applications"]
-    assert [(a["id"], a["state"], a["state_label"]) for a in listed] == [(application_id, "approved", "已批准")]
+    listed = {a["id"]: a for a in mini.get("/api/mp/applications").get_json()["applications"]}
+    assert (listed[application_id]["state"], listed[application_id]["state_label"]) == ("approved", "已批准")
+    # The worked example's household has a pupil: the 低保 approval opened 教育救助 without an application.
+    [linked] = [a for a in listed.values() if a["id"] != application_id]
+    assert (linked["programme"], linked["state"]) == ("jiaoyu", "submitted")
 
 
 def test_without_a_grant_the_decision_goes_through_the_official_account(app, client, mp_wechat, run_worker):
     mini = MiniProgram(client, mp_wechat, mp_openid="o-mp-lin")
     mini.login()
     application_id = _apply(client, mini)
-    _approve_in_console(app, application_id)
+    _approve_in_console(app, application_id, run_worker)
     run_worker()
 
     assert not [m for m in mp_wechat.messages() if m["kind"] == "subscribe"]
     record = _decision(application_id)
     assert (record.kind, record.state) == ("custom", "sent")
-    assert any("核定金额710.00元" in m["body"]["text"]["content"]
+    assert any("批准" in m["body"]["text"]["content"] and "710" in m["body"]["text"]["content"]
                for m in mp_wechat.messages("o-mp-lin") if m["kind"] == "custom")
 
 
 def test_a_refused_subscribe_message_falls_back_to_the_official_account(app, client, mp_wechat, run_worker):
     mini = MiniProgram(client, mp_wechat, mp_openid="o-mp-wu")
     mini.login()
-    mini.post("/api/mp/subscriptions", json={"template_ids": [STATUS_TEMPLATE]})
     application_id = _apply(client, mini)
-    _approve_in_console(app, application_id)
+    console = _console(app)
+    _post_publicly(console, application_id, run_worker)
+    mini.post("/api/mp/subscriptions", json={"template_ids": [STATUS_TEMPLATE]})
+    _approve(console, application_id)
     mp_wechat.fail_next("cgi-bin/message/subscribe/send", "errcode", errcode=43101, errmsg="user refuse to accept the msg")
     run_worker()
 

@@ -19,7 +19,8 @@ from . import bp
 INBOUND_SWEEP_JOB = "tasks.inbound.sweep"
 INBOUND_SWEEP_NOW = "inbound-sweep-now"
 
-JOBS = {"tasks.outbound.deliver": "发送消息", "tasks.media.download": "下载照片",
+JOBS = {"tasks.outbound.deliver": "发送消息",
+        "tasks.moderation.check_media": "图片内容安全检查", "tasks.moderation.hold_overdue": "超时未检查的图片交工作人员", "tasks.media.download": "下载照片",
         "tasks.review.overdue_report": "每天的逾期报告", "tasks.sweep.orphaned_work": "补排队卡住的照片和消息",
         "tasks.inbound.sweep": "补处理收到的消息", "tasks.push.deliver": "推送（微信、短信、邮件）",
         "tasks.employment.match": "112岗位匹配", "tasks.employment.push_due": "112岗位推送",
