@@ -7,10 +7,7 @@ identity number), so importing the same file again changes nothing.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,11 +18,12 @@ from sqlalchemy import select
 import policy
 from forms.errors import AnswerError
 from forms.types import parse_answer
-from models import DISTRICTS, Employer, Member, Opening, Seeker, Session, pii
+from models import Employer, Member, Opening, Seeker, Session, pii
+# The reader and cell checks are shared with discovery's registry imports (models/tabular.py).
+from models.tabular import MAX_BYTES, NO, YES, Bad, ImportRefused, read_rows  # noqa: F401 (names of this module)
+from models.tabular import checked as _checked, day as _date, district as _district, integer as _int, yesno as _yesno
 
 from . import data
-
-MAX_BYTES = 50 * 1024 * 1024
 
 OPENING_HEADER = ("employer", "employer_email", "title", "occupation_code", "district", "street", "address",
                   "wage_min", "wage_max", "hours_per_week", "education_min", "age_min", "age_max",
@@ -34,26 +32,10 @@ SEEKER_HEADER = ("id_number", "name", "phone", "email", "district", "street", "a
                  "occupation_code", "wage_min", "hours_per_week", "registered_unemployed", "unemployed_since",
                  "graduate")
 
-YES = {"是", "true", "yes", "1", "y"}
-NO = {"否", "false", "no", "0", "n", ""}
 SEX = {"male": "male", "男": "male", "female": "female", "女": "female"}
 EDUCATION = {**{v: v for v in data.EDUCATION}, **{label: v for v, label in data.EDUCATION_LABELS.items()},
              "中专": "vocational", "技校": "vocational", "小学": "primary_or_below"}
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-class ImportRefused(Exception):
-    """The file was refused; nothing was written. `problems` lists (line, message)."""
-
-    def __init__(self, message: str, problems: list[tuple[int, str]] = ()):
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
-
-    def report(self) -> str:
-        lines = [self.message]
-        lines += [f"第{line}行：{text}" for line, text in self.problems]
-        return "\n".join(lines)
 
 
 @dataclass
@@ -67,129 +49,7 @@ class Outcome:
         return f"{what}: 新增 {self.added}，更新 {self.updated}，未变 {self.unchanged}"
 
 
-# ---- reading ------------------------------------------------------------------------------------
-
-def read_rows(path: str | Path, header: tuple[str, ...]) -> list[tuple[int, dict]]:
-    """(line number, {column: text}) for each non-empty row; the header must be `header`."""
-    path = Path(path)
-    if not path.is_file():
-        raise ImportRefused(f"找不到文件：{path}")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise ImportRefused(f"文件太大（{size / 1024 / 1024:.0f} MB），一次最多导入 50 MB，请分成几个文件。")
-    raw = path.read_bytes()
-    suffix = path.suffix.lower()
-    if raw.startswith(b"PK\x03\x04") and suffix in (".xlsx", ".xlsm"):
-        table = _xlsx(raw)
-    elif suffix in (".csv", ".txt") and b"\x00" not in raw[:4096]:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportRefused("CSV 文件不是 UTF-8 编码：请在表格软件中另存为“CSV UTF-8”。") from None
-        table = list(csv.reader(io.StringIO(text, newline="")))
-    else:
-        raise ImportRefused("只能导入 CSV（UTF-8）或 XLSX 文件。")
-    if not table:
-        raise ImportRefused("文件是空的。")
-    got = tuple(_clean(cell) for cell in table[0])
-    while got and not got[-1]:
-        got = got[:-1]
-    if got != header:
-        missing = [h for h in header if h not in got]
-        extra = [h for h in got if h not in header]
-        detail = []
-        if missing:
-            detail.append("缺少列 " + ",".join(missing))
-        if extra:
-            detail.append("多出列 " + ",".join(extra))
-        if not detail:
-            detail.append("列的顺序不对")
-        raise ImportRefused("第1行（表头）不对：" + "；".join(detail) + "。表头应为：" + ",".join(header))
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        cells = [_clean(c) for c in cells]
-        if not any(cells):
-            continue
-        if len(cells) > len(header) and any(cells[len(header):]):
-            rows.append((number, None))  # reported by the caller's check as too many cells
-            continue
-        cells += [""] * (len(header) - len(cells))
-        rows.append((number, dict(zip(header, cells))))
-    return rows
-
-
-def _xlsx(raw: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file
-        raise ImportRefused("XLSX 文件打不开，可能已损坏。") from None
-    sheet = book.worksheets[0]
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return table
-
-
-def _clean(value) -> str:
-    """A cell as text: XLSX gives numbers and dates; 2026-03-01 00:00 from a date cell is a date."""
-    if value is None:
-        return ""
-    if hasattr(value, "date") and hasattr(value, "hour"):
-        value = value.date() if (value.hour, value.minute, value.second) == (0, 0, 0) else value
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-# ---- checking cells -----------------------------------------------------------------------------
-
-class Bad(ValueError):
-    pass
-
-
-def _int(row, key, label, *, required=False, low=0, high=10**7):
-    text = row[key].replace(",", "")
-    if not text:
-        if required:
-            raise Bad(f"{label}（{key}）不能为空")
-        return None
-    if not re.fullmatch(r"\d+", text):
-        raise Bad(f"{label}（{key}）应为整数，不是“{row[key]}”")
-    value = int(text)
-    if not low <= value <= high:
-        raise Bad(f"{label}（{key}）应在 {low} 到 {high} 之间，不是 {value}")
-    return value
-
-
-def _yesno(row, key, label):
-    text = row[key].lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise Bad(f"{label}（{key}）请填“是/否”或 true/false，不是“{row[key]}”")
-
-
-def _date(row, key, label, *, required=False):
-    text = row[key]
-    if not text:
-        if required:
-            raise Bad(f"{label}（{key}）不能为空")
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Bad(f"{label}（{key}）应为日期，格式如 2026-03-01，不是“{text}”") from None
-
-
-def _district(row):
-    if row["district"] not in DISTRICTS:
-        raise Bad(f"区（district）应为厦门的区之一（{'、'.join(DISTRICTS)}），不是“{row['district']}”")
-    return row["district"]
-
+# ---- checking cells (shared ones in models/tabular.py) ----------------------------------------
 
 def _code(row, key="occupation_code", required=True):
     code = row[key]
@@ -216,21 +76,6 @@ def _email(row, key):
     if text and not EMAIL.fullmatch(text):
         raise Bad(f"电子邮箱（{key}）“{text}”格式不对")
     return text or None
-
-
-def _checked(rows, check) -> list[tuple[int, dict]]:
-    good, problems = [], []
-    for line, row in rows:
-        if row is None:
-            problems.append((line, "这一行的格子比表头多"))
-            continue
-        try:
-            good.append((line, check(row)))
-        except Bad as err:
-            problems.append((line, str(err)))
-    if problems:
-        raise ImportRefused(f"有 {len(problems)} 行不对，整个文件没有导入。请改正后重新导入：", problems)
-    return good
 
 
 # ---- openings -----------------------------------------------------------------------------------
@@ -396,7 +241,7 @@ def kunnan_many(people: list[dict], today: date) -> list[bool]:
                    "members": [{"age": p["age"], "sex": p["sex"] or "male",
                                 "registered_unemployed": bool(p["registered_unemployed"]),
                                 "unemployed_months": p["unemployed_months"]}]} for p in people]
-    answers = policy.assess_many(situations)
+    answers = policy.assess_many(situations, programmes=("jiuye_kunnan",))
     return [0 in answer["programmes"]["jiuye_kunnan"]["members"] for answer in answers]
 
 

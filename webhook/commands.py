@@ -12,6 +12,8 @@ def init_app(app: Flask) -> None:
     for command in (init_db, worker, scheduler, cron, create_staff, seed_demo, dev, wechat_menu, policy_params):
         app.cli.add_command(command)
     from .employment_commands import employment; app.cli.add_command(employment)  # noqa: E702 (the 112 service)
+    from .discovery_commands import discover, registry; app.cli.add_command(registry); app.cli.add_command(discover)  # noqa: E702 (主动发现)
+    from .review_commands import review; app.cli.add_command(review)  # noqa: E702 (the annual review)
 
 
 @click.command("init-db")
@@ -123,6 +125,10 @@ def policy_params(on: str | None):
         day = dt.date.fromisoformat(on) if on else dt.date.today()
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--date") from None
+    from discovery import standards
+    from policy.overrides import STAFF_NOTE
+
+    standards.ensure_current(force=True)  # values staff added in the console count too
     try:
         rows = policy.parameters_in_force(day.isoformat())
     except (policy.SituationError, ValueError) as err:
@@ -131,6 +137,6 @@ def policy_params(on: str | None):
         raise click.ClickException(f"no rule parameters in force on {day.isoformat()}: the rules start on 2017-07-01")
     click.echo(f"rule parameters in force on {day.isoformat()} (rules {policy.RULES_VERSION}):")
     for row in rows:
-        flag = "  [待核实 verify]" if row["verify"] else ""
+        flag = ("  [待核实 verify]" if row["verify"] else "") + ("  [工作人员添加 staff]" if row.get("note") == STAFF_NOTE else "")
         click.echo(f"- {row['title']}: {row['value']}{row.get('unit') or ''} (since {row['since']}){flag}")
         click.echo(f"    {row['name']} — {row['reference']}")
