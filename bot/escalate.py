@@ -67,7 +67,9 @@ def transcript(openid: str) -> list[dict]:
     """The conversation before the case, oldest first, as staff will read it: the resident's
     last messages and what was pushed to them meanwhile (late replies, notices). Passive
     replies are kept only as the XML WeChat was given, so they are not in it; from the case
-    on, the thread holds both sides."""
+    on, the thread holds both sides. Both reads walk an index backwards from the newest
+    ((openid, id) and (openid, created_at)) and stop after TRANSCRIPT_MESSAGES: a resident
+    with years of messages costs what one with a day's does."""
     rows = Session.execute(
         select(InboundMessage.received_at, InboundMessage.msg_type, InboundMessage.event, InboundMessage.payload)
         .where(InboundMessage.openid == openid).order_by(InboundMessage.id.desc()).limit(TRANSCRIPT_MESSAGES)
@@ -78,7 +80,8 @@ def transcript(openid: str) -> list[dict]:
         pushed = Session.execute(
             select(OutboundMessage.created_at, OutboundMessage.payload).where(
                 OutboundMessage.openid == openid, OutboundMessage.msg_type == "text",
-                OutboundMessage.created_at >= rows[-1].received_at).order_by(OutboundMessage.id)).all()
+                OutboundMessage.created_at >= rows[-1].received_at)
+            .order_by(OutboundMessage.created_at.desc()).limit(TRANSCRIPT_MESSAGES)).all()
         lines += [(at, 1, "公众号", payload["content"]) for at, payload in pushed
                   if isinstance((payload or {}).get("content"), str)]
     lines.sort(key=lambda line: (line[0], line[1]))

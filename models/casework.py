@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
@@ -21,7 +21,7 @@ class Escalation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     openid: Mapped[str | None] = mapped_column(String(64), index=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
-    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
     district: Mapped[str | None] = mapped_column(String(20), index=True)
     # The resident's own answer, for a case with neither application nor household.
     street: Mapped[str | None] = mapped_column(String(40))
@@ -81,10 +81,15 @@ class Visit(Base):
     """One household visit, a line of the street's work ledger (台账)."""
 
     __tablename__ = "visits"
+    # The ledger, newest first, of a district or of one of its streets.
+    __table_args__ = (
+        Index("ix_visits_district_date", "district", "visit_date", "id"),
+        Index("ix_visits_street_date", "district", "street", "visit_date", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
-    district: Mapped[str] = mapped_column(String(20), index=True)
+    district: Mapped[str] = mapped_column(String(20))
     street: Mapped[str | None] = mapped_column(String(40), index=True)
     visit_date: Mapped[date]
     visitors: Mapped[str] = mapped_column(String(255))

@@ -16,13 +16,19 @@ class InboundMessage(Base):
     FromUserName + CreateTime (+ event) for events, so WeChat's retries are recognised."""
 
     __tablename__ = "inbound_messages"
-    # The resident's messages still waiting to be handled, in order (channels/inbound.py).
-    __table_args__ = (Index("ix_inbound_openid_state", "openid", "state"),)
+    __table_args__ = (
+        # The resident's messages still waiting to be handled, in order (channels/inbound.py).
+        Index("ix_inbound_openid_state", "openid", "state"),
+        # A resident's last messages, newest first (the transcript staff get on 人工).
+        Index("ix_inbound_openid_id", "openid", "id"),
+        # Stuck and failed messages (sweeps, /healthz, the operations page).
+        Index("ix_inbound_state_received", "state", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
     channel: Mapped[str] = mapped_column(String(20), default="wechat")
-    openid: Mapped[str] = mapped_column(String(64), index=True)
+    openid: Mapped[str] = mapped_column(String(64))
     msg_type: Mapped[str] = mapped_column(String(20))
     event: Mapped[str | None] = mapped_column(String(40))
     payload: Mapped[dict] = mapped_column(EncryptedJSON)
@@ -66,6 +72,8 @@ class MediaFile(Base):
     """A file a resident sent (a photo of a document), downloaded from WeChat into storage."""
 
     __tablename__ = "media_files"
+    # Downloads still pending or failed (sweeps, the operations page).
+    __table_args__ = (Index("ix_media_state_created", "state", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     openid: Mapped[str] = mapped_column(String(64), index=True)

@@ -20,7 +20,9 @@ def alembic_config() -> Config:
 
 
 def upgrade(revision: str = "head") -> None:
-    with engine().begin() as conn:
+    # Alembic runs each migration in its own transaction (env.py), so a migration can step
+    # outside it for CREATE INDEX CONCURRENTLY on PostgreSQL.
+    with engine().connect() as conn:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

@@ -6,16 +6,21 @@ that reaches a detail anyway (a filter typed into a URL) is stored masked.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from models import AuditEntry, Session, StaffUser
+from models import Application, AuditEntry, Session, StaffUser
 
 from . import privacy
 from .routing import CST
 
 ACTIONS = {
+    "annual_review_accept": "采纳年度复核建议", "annual_review_reject": "不采纳年度复核建议",
+    "add_parameter_value": "添加标准数值",
+    "view_held": "查看待阅读内容", "release_held": "放行待阅读内容", "reject_held": "驳回待阅读内容",
+    "start_publicity": "开始公示", "publicity_objection": "登记公示异议", "extend_deadline": "延长办理期限",
     "login": "登录", "logout": "退出", "login_failed": "登录失败", "login_locked": "账号锁定中登录",
     "lockout": "输错密码太多次，账号锁定", "session_expired": "长时间未操作，自动退出",
     "view_case": "查看申请（号码已遮盖）", "view_pii": "查看完整的身份证号、电话",
@@ -44,16 +49,40 @@ def record(staff: StaffUser | None, action: str, object_type: str | None = None,
     return entry
 
 
+# What the log calls the objects it names: "申请 8 · 低保", "家庭 3", "线索 5".
+OBJECT_TYPES = {"application": "申请", "escalation": "会商", "household": "家庭", "visit": "走访",
+                "clue": "线索", "staff": "账号", "seeker": "求职者", "opening": "岗位"}
+PROGRAMMES_SHORT = {"dibao": "低保", "dishouru": "低收入", "tekun": "特困", "jiaoyu": "教育救助",
+                    "yiliao": "医疗救助", "weifang": "危房改造", "jiuye": "就业援助", "daikuan": "创业贷款"}
+COUNT_CAP = 10_000  # beyond this the page says "10,000+" rather than count every entry
+
+
+@dataclass
+class Page:
+    entries: list[AuditEntry]
+    total: int  # capped: COUNT_CAP + 1 means "more than COUNT_CAP"
+    older: int | None  # `before` for the next page (older entries), None on the last page
+    names: dict[tuple[str, int], str]  # (object_type, object_id) -> how the page names it
+
+    @property
+    def total_text(self) -> str:
+        return f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
+
+
 def search(action: str | None = None, staff_name: str | None = None, object_type: str | None = None,
            object_id: int | None = None, since: date | None = None, until: date | None = None,
-           limit: int = 100, offset: int = 0) -> tuple[list[AuditEntry], int]:
-    """Entries matching every given filter, newest first, and how many match in all.
-    Dates are Xiamen dates, both ends included."""
+           limit: int = 100, before: int | None = None) -> Page:
+    """Entries matching every given filter, newest first, `limit` of them older than entry
+    `before` (keyset paging: a deep page costs what the first does), and how many match in
+    all, counted up to COUNT_CAP + 1. Dates are Xiamen dates, both ends included. Each
+    filter reads its own index: (object_type, object_id, id), (staff_id, id), (action, id)."""
     stmt = select(AuditEntry)
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     if staff_name:
-        stmt = stmt.where(AuditEntry.staff_name == staff_name)
+        # By the account's id: the index holds ids, and names are unique.
+        stmt = stmt.where(AuditEntry.staff_id == select(StaffUser.id).where(
+            StaffUser.username == staff_name).scalar_subquery())
     if object_type:
         stmt = stmt.where(AuditEntry.object_type == object_type)
     if object_id is not None:
@@ -62,9 +91,32 @@ def search(action: str | None = None, staff_name: str | None = None, object_type
         stmt = stmt.where(AuditEntry.at >= _utc_start(since))
     if until and until < date.max:  # through 9999-12-31 is no upper bound at all
         stmt = stmt.where(AuditEntry.at < _utc_start(until + timedelta(days=1)))
-    total = Session.scalar(stmt.with_only_columns(func.count()).order_by(None))
-    rows = Session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)).all()
-    return list(rows), total
+    matching = stmt.with_only_columns(AuditEntry.id).limit(COUNT_CAP + 1).subquery()
+    total = Session.scalar(select(func.count()).select_from(matching))
+    if before is not None:
+        stmt = stmt.where(AuditEntry.id < before)
+    rows = list(Session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit + 1)))
+    older = rows[limit - 1].id if len(rows) > limit else None
+    return Page(rows[:limit], total, older, object_names(rows[:limit]))
+
+
+def object_names(entries: list[AuditEntry]) -> dict[tuple[str, int], str]:
+    """How the log names each entry's object, in Chinese; an application with its programme
+    (one query for the page)."""
+    app_ids = {e.object_id for e in entries if e.object_type == "application" and e.object_id}
+    programmes = dict(Session.execute(select(Application.id, Application.programme)
+                                      .where(Application.id.in_(app_ids))).all()) if app_ids else {}
+    names = {}
+    for e in entries:
+        if not e.object_type:
+            continue
+        name = OBJECT_TYPES.get(e.object_type, e.object_type)
+        if e.object_id is not None:
+            name = f"{name} {e.object_id}"
+        if e.object_id in programmes and e.object_type == "application":
+            name += " · " + PROGRAMMES_SHORT.get(programmes[e.object_id], programmes[e.object_id])
+        names[(e.object_type, e.object_id)] = name
+    return names
 
 
 def _utc_start(day: date) -> datetime:

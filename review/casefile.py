@@ -1,4 +1,9 @@
-"""Everything the application page shows, read once, with the view audited."""
+"""Everything the application page shows, read once, with the view audited.
+
+Answers, the household situation and the verdict are handed to the page as the forms typed
+them, each with its key; the page shows them through review.labels (the console's filters
+in webhook/staff/format.py), so the field's type decides how a value reads.
+"""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -10,33 +15,12 @@ from .documents import checklist_items
 
 # Applicant answers kept in encrypted columns; the answers table never repeats them.
 PII_ANSWER_KEYS = frozenset({"name", "id_number", "phone", "address"})
-
-SITUATION_LABELS = {
-    "date": "评估月份", "hukou_xiamen": "厦门户籍", "monthly_support_received": "赡养费等每月收入（元）",
-    "annual_medical_expense": "近12个月自付医疗费（元）", "annual_education_expense": "近12个月自付教育费（元）",
-    "prior_year_medical_aid": "上年度医疗救助（元）", "prior_year_education_aid": "上年度教育救助（元）",
-    "financial_assets": "家庭金融资产（元）", "owns_vehicle": "有机动车", "has_able_supporter": "有能力赡养的义务人",
-    "housing": "住房",
-}
-MEMBER_LABELS = {
-    "age": "年龄", "sex": "性别", "employed": "有工作", "monthly_income": "月收入（元）", "disability": "残疾",
-    "student_stage": "就读阶段", "scattered_tekun": "分散供养特困",
-}
-VALUE_LABELS = {"male": "男", "female": "女", True: "是", False: "否", None: "—"}
 # Where a verdict carries the amount a decision would grant, in order of preference.
 AMOUNT_KEYS = ("monthly_benefit", "monthly_support", "subsidy")
 DOCUMENT_STATES = {"received": "已收到", "requested": "等居民补充", "accepted": "已确认"}
 MEDIA_STATES = {"pending": "正在从微信下载", "stored": "", "rejected": "文件无法使用", "failed": "下载失败"}
-
-
-def shown(value) -> str:
-    if isinstance(value, bool) or value is None:
-        return VALUE_LABELS[value]
-    if isinstance(value, dict):
-        return "，".join(f"{k}：{shown(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return "、".join(shown(v) for v in value) or "—"
-    return str(VALUE_LABELS.get(value, value))
+# What the page says instead of an address this viewer may not read.
+ADDRESS_HIDDEN = "（只给本街道工作人员和审核人员看）"
 
 
 def actor_names(actors: set[str]) -> dict[str, str]:
@@ -52,20 +36,13 @@ def view(staff: StaffUser, app: Application) -> dict:
     view_case (masked) to the audit log."""
     person = access.identity(staff, app.district, app.street, app.applicant_name,
                              app.applicant_id_number, app.applicant_phone)
+    # The address is the household's (one record per family), shown to whoever sees numbers.
+    address = app.household.address if app.household is not None else None
+    person["address"] = (address or "") if person["whole"] else (ADDRESS_HIDDEN if address else "")
     audit.record(staff, "view_pii" if person["whole"] else "view_case", "application", app.id, app.district)
     Session.commit()
     situation = app.situation or {}
     verdict = app.verdict or {}
-    documents = []
-    for doc in app.documents:
-        media = Session.get(MediaFile, doc.media_file_id) if doc.media_file_id else None
-        documents.append({
-            "doc": doc, "title": _title(app, doc.item_id), "member": labels.member(doc.member),
-            "state": DOCUMENT_STATES.get(doc.state, doc.state),
-            "media_state": MEDIA_STATES.get(media.state, media.state) if media else "",
-            "viewable": bool(media and media.state == "stored"),
-            "image": bool(media and (media.content_type or "").startswith("image/")),
-        })
     history = [{"at": t.at, "actor": t.actor, "text": f"{labels.state(t.from_state) if t.from_state else '新建'}"
                 f" → {labels.state(t.to_state)}", "reason": t.reason} for t in app.transitions]
     cases = Session.scalars(select(Escalation).where(Escalation.application_id == app.id)
@@ -77,15 +54,13 @@ def view(staff: StaffUser, app: Application) -> dict:
     programme_verdict = rules.verdict_for(app) or {}
     return {
         "app": app, "person": person,
-        "answers": {k: shown(v) for k, v in (app.answers or {}).items()
-                    if k not in PII_ANSWER_KEYS and k != "members"},
-        "situation": [(SITUATION_LABELS.get(k, k), shown(v)) for k, v in situation.items() if k != "members"],
-        "members": [[(MEMBER_LABELS.get(k, k), shown(v)) for k, v in m.items()]
-                    for m in situation.get("members", [])],
-        "verdict": [(rules.FIELDS.get(k, k), shown(v)) for k, v in programme_verdict.items()],
+        "answers": [(key, value) for key, value in (app.answers or {}).items() if _other_answer(key)],
+        "situation": [(key, value) for key, value in situation.items() if key != "members"],
+        "members": [list(member.items()) for member in situation.get("members", [])],
+        "verdict": list(programme_verdict.items()),
         "suggested_amount": next((programme_verdict[k] for k in AMOUNT_KEYS if programme_verdict.get(k)), None),
         "explanation": verdict.get("explanation", []), "today": _today(app),
-        "documents": documents, "checklist": checklist_items(app),
+        "documents": _documents(app), "checklist": checklist_items(app),
         "history": history, "escalations": cases,
         "assignee": assignee, "assignees": lifecycle.assignees(app.district),
         "overdue": routing.is_overdue(app), "may_decide": access.can(staff, "decide"),
@@ -93,10 +68,41 @@ def view(staff: StaffUser, app: Application) -> dict:
     }
 
 
+def _other_answer(key: str) -> bool:
+    """An answer the situation does not already show (it feeds no rule) and not personal."""
+    if key in PII_ANSWER_KEYS or key == "members":
+        return False
+    field = labels.field(key)
+    return field is None or not field.maps_to
+
+
+def _documents(app: Application) -> list[dict]:
+    """The application's documents with their files' states; the files read in one query."""
+    media_ids = [doc.media_file_id for doc in app.documents if doc.media_file_id]
+    files = {m.id: m for m in Session.scalars(select(MediaFile).where(MediaFile.id.in_(media_ids)))} \
+        if media_ids else {}
+    documents = []
+    for doc in app.documents:
+        media = files.get(doc.media_file_id)
+        documents.append({
+            "doc": doc, "title": _title(app, doc.item_id), "member": labels.member(doc.member),
+            "state": DOCUMENT_STATES.get(doc.state, doc.state),
+            "media_state": MEDIA_STATES.get(media.state, media.state) if media else "",
+            "viewable": bool(media and media.state == "stored"),
+            "image": bool(media and (media.content_type or "").startswith("image/")),
+        })
+    return documents
+
+
 def _today(app: Application) -> dict | None:
+    """What today's rules would decide differently, each figure read as the verdict's."""
     today = rules.compare_with_today(app)
+    keys = {title: key for key, title in rules.FIELDS.items()}
     for change in (today or {}).get("changes", []):
-        change["then"], change["now"] = shown(change["then"]), shown(change["now"])
+        key = keys.get(change["field"], change["field"])
+        change["field"] = labels.verdict_name(key)
+        change["then"] = labels.verdict_value(key, change["then"])
+        change["now"] = labels.verdict_value(key, change["now"])
     return today
 
 

@@ -16,14 +16,15 @@ def test_search_by_action_staff_object_and_day(app):
     audit.record(wu, "approve", "application", 7, "思明区", amount="710.00")
     audit.record(wu, "view_pii", "application", 8, "思明区")
     Session.commit()
-    assert audit.search(action="view_pii")[1] == 2
-    entries, total = audit.search(staff_name="wu")
-    assert total == 2 and [e.action for e in entries] == ["view_pii", "approve"]  # newest first
-    assert [e.staff_name for e in audit.search(object_type="application", object_id=7)[0]] == ["wu", "lin"]
+    assert audit.search(action="view_pii").total == 2
+    found = audit.search(staff_name="wu")
+    assert found.total == 2 and [e.action for e in found.entries] == ["view_pii", "approve"]  # newest first
+    assert [e.staff_name for e in audit.search(object_type="application", object_id=7).entries] == ["wu", "lin"]
     today = (utcnow() + timedelta(hours=8)).date()
-    assert audit.search(since=today, until=today)[1] == 3
-    assert audit.search(until=today - timedelta(days=1))[1] == 0
-    assert len(audit.search(limit=2, offset=2)[0]) == 1
+    assert audit.search(since=today, until=today).total == 3
+    assert audit.search(until=today - timedelta(days=1)).total == 0
+    first = audit.search(limit=2)
+    assert len(first.entries) == 2 and len(audit.search(limit=2, before=first.older).entries) == 1
 
 
 def test_entries_cannot_be_rewritten(app):
@@ -32,4 +33,4 @@ def test_entries_cannot_be_rewritten(app):
     with pytest.raises(DatabaseError, match="append-only"):
         with db.engine().begin() as conn:
             conn.execute(text("UPDATE audit_log SET action = 'nothing'"))
-    assert audit.search(action="approve")[1] == 1
+    assert audit.search(action="approve").total == 1

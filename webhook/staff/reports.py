@@ -1,14 +1,16 @@
-"""The dashboard and the audit log search (admins)."""
+"""The dashboard, its charts' stylesheet, the overdue report's CSV, and the audit log search
+(admins)."""
 from __future__ import annotations
 
-from flask import g, render_template, request, url_for
+from flask import Response, abort, g, render_template, request, stream_with_context, url_for
 
-from review import access, audit, dashboard
+from models import DISTRICTS
+from review import access, audit, charts, dashboard, overdue
 from review.errors import ReviewError
 from review.routing import latest_report
 from review.visits import parse_date
 
-from ..security import db_id, page_number
+from ..security import db_id
 from . import bp
 
 AUDIT_PAGE = 100
@@ -17,7 +19,26 @@ AUDIT_PAGE = 100
 @bp.get("/dashboard")
 def dashboard_page():
     report = None if access.city_wide(g.staff) else latest_report(g.staff.district)
-    return render_template("staff/dashboard.html", numbers=dashboard.summary(g.staff), report=report)
+    numbers = dashboard.summary(g.staff)
+    return render_template("staff/dashboard.html", numbers=numbers,
+                           pictures=dashboard.pictures(g.staff, numbers), report=report, shown=overdue.SHOWN)
+
+
+@bp.get("/charts.css")
+def charts_css():
+    """The charts' own styles (the page's policy refuses styles inside the SVG)."""
+    return Response(charts.stylesheet(), mimetype="text/css", headers={"Cache-Control": "private, max-age=86400"})
+
+
+@bp.get("/dashboard/overdue.csv")
+def overdue_csv():
+    """Today's overdue report in full, streamed: a district's team gets its own, an admin names
+    the district (?district=思明区)."""
+    district = request.args.get("district") if access.city_wide(g.staff) else g.staff.district
+    if district not in DISTRICTS:
+        abort(404)
+    return Response(stream_with_context(overdue.csv_lines(district)), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=overdue.csv", "Cache-Control": "private, no-store"})
 
 
 @bp.get("/audit")
@@ -36,8 +57,10 @@ def audit_log():
         problem = "日期格式不对，请按 2026-03-05 的格式填写。"
     if args.get("object_id") and filters["object_id"] is None:
         problem = "对象编号请填写一个正整数，例如 12。"
-    page = args.get("page", 1, type=page_number)
-    entries, total = audit.search(**filters, limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE)
-    return render_template("staff/audit.html", entries=entries, total=total, filters=filters, page=page,
-                           pages=max(1, -(-total // AUDIT_PAGE)), actions=audit.ACTIONS, problem=problem,
-                           page_url=lambda n: url_for("staff.audit_log", **{**args.to_dict(), "page": n}))
+    before = args.get("before", type=db_id)
+    found = audit.search(**filters, limit=AUDIT_PAGE, before=before)
+    query = {k: v for k, v in args.to_dict().items() if k != "before"}
+    return render_template("staff/audit.html", found=found, filters=filters, actions=audit.ACTIONS,
+                           object_types=audit.OBJECT_TYPES, problem=problem, deeper=before is not None,
+                           first_url=url_for("staff.audit_log", **query),
+                           older_url=url_for("staff.audit_log", **query, before=found.older) if found.older else None)
