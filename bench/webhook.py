@@ -5,7 +5,8 @@ message with a new MsgId and sender, so no cached reply is reused: verified, dec
 stored, de-duplicated, handled, reply encrypted. 32 connections; the load comes from two
 client processes on this machine, so both servers share the cores with the client alike.
 
-Last line: bench webhook: rps=… bare_rps=… ratio=… p50_ms=… p99_ms=…
+Last line(s): bench webhook: database=… rps=… bare_rps=… ratio=… p50_ms=… p99_ms=…
+cpu_us_per_msg=… bare_cpu_us_per_msg=…
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,7 +34,9 @@ CONNECTIONS = 32
 PROCESSES = 2
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "4000"))
 # Few threads per process: with the GIL, 16 threads only queue behind each other (p99 1.4 s vs 0.3 s).
-GUNICORN = ["-w", "3", "-k", "gthread", "--threads", "4", "--log-level", "warning"]
+# gunicorn.conf.py is the deployment's (reuse_port: connections spread over the workers); both
+# servers read it, so the comparison stays fair.
+GUNICORN = ["-c", "gunicorn.conf.py", "-w", "3", "-k", "gthread", "--threads", "4", "--log-level", "warning"]
 
 
 def free_port() -> int:
@@ -95,6 +98,25 @@ def load(port: int, requests: list) -> tuple[float, list[float], int]:
     return len(requests) / elapsed, latencies, sum(err for _, err in gathered)
 
 
+def server_cpu_s(master: int) -> float:
+    """User + system CPU seconds of the gunicorn master and its live workers (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as f:
+                # the command name may hold spaces: fields are counted after its ")"
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        pid, ppid = int(entry.name), int(fields[1])
+        if pid == master or ppid == master:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def serve(target: str, env: dict, port: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{port}", target],
                             cwd=ROOT, env=env)
@@ -111,18 +133,42 @@ def serve(target: str, env: dict, port: int) -> subprocess.Popen:
     raise SystemExit(f"{target} did not start")
 
 
-def measure(target: str, env: dict, run: str) -> tuple[float, list[float], int]:
+def measure(target: str, env: dict, run: str) -> tuple[float, list[float], int, float]:
+    """(req/s, latencies, non-200 count, server CPU µs per message)."""
     port = free_port()
     proc = serve(target, env, port)
     try:
         load(port, make_requests(200, run + "-warm"))  # warm up pools and caches
-        return load(port, make_requests(REQUESTS, run))
+        requests = make_requests(REQUESTS, run)
+        cpu_before = server_cpu_s(proc.pid)
+        rps, latencies, errors = load(port, requests)
+        cpu_us = (server_cpu_s(proc.pid) - cpu_before) * 1e6 / len(requests)
+        return rps, latencies, errors, cpu_us
     finally:
         proc.terminate()
         proc.wait(20)
 
 
-def main() -> None:
+SCRATCH = "bench_webhook"
+
+
+def scratch_postgres(url: str, create: bool = True) -> str:
+    """A fresh database `bench_webhook` on the server of `url` (dropped again with
+    `create=False`): the bench never writes into the database the URL names (others may
+    share it); it only connects there to create and drop its own."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)"))
+        if create:
+            conn.execute(text(f"CREATE DATABASE {SCRATCH}"))
+    admin.dispose()
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{SCRATCH}"))
+
+
+def run(database_url: str | None) -> str:
     var = Path(tempfile.mkdtemp(prefix="bench-webhook-"))
     config = var / "config.toml"
     config.write_text(
@@ -132,24 +178,42 @@ def main() -> None:
         f'[security]\nsecret_key = "bench"\npii_key = "bench"\n'
     )
     env = {**os.environ, "YITANG_CONFIG": str(config)}
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     subprocess.run([sys.executable, "-m", "flask", "--app", "webhook", "init-db"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
-    where = env.get("DATABASE_URL", "sqlite").split(":")[0]
+    where = (database_url or "sqlite").split(":")[0].split("+")[0]
 
-    bare_rps, _, bare_errors = measure("bench.bare:app", env, "bare")
-    rps, latencies, errors = measure("webhook:create_app()", env, "full")
+    bare_rps, _, bare_errors, bare_cpu = measure("bench.bare:app", env, "bare")
+    rps, latencies, errors, cpu = measure("webhook:create_app()", env, "full")
     latencies.sort()
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
     print(f"database={where} requests={REQUESTS} connections={CONNECTIONS} gunicorn={' '.join(GUNICORN)}")
-    print(f"full path: {rps:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, non-200: {errors}")
-    print(f"bare endpoint: {bare_rps:.0f} req/s, non-200: {bare_errors}")
+    print(f"full path: {rps:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, non-200: {errors}, "
+          f"server CPU {cpu:.0f} µs/msg")
+    print(f"bare endpoint: {bare_rps:.0f} req/s, non-200: {bare_errors}, server CPU {bare_cpu:.0f} µs/msg")
     if not os.environ.get("REDIS_URL"):
         from models import kv
 
         kv.stop_embedded(var)
-    print(f"bench webhook: rps={rps:.0f} bare_rps={bare_rps:.0f} ratio={rps / bare_rps:.2f} "
-          f"p50_ms={p50:.1f} p99_ms={p99:.1f}")
+    return (f"bench webhook: database={where} rps={rps:.0f} bare_rps={bare_rps:.0f} "
+            f"ratio={rps / bare_rps:.2f} p50_ms={p50:.1f} p99_ms={p99:.1f} "
+            f"cpu_us_per_msg={cpu:.0f} bare_cpu_us_per_msg={bare_cpu:.0f}")
+
+
+def main() -> None:
+    lines = [run(None)]
+    if url := os.environ.get("DATABASE_URL"):
+        if urlsplit(url).path == f"/{SCRATCH}":
+            raise SystemExit(f"DATABASE_URL names the bench's scratch database {SCRATCH}: name another")
+        try:
+            lines.append(run(scratch_postgres(url)))
+        finally:
+            scratch_postgres(url, create=False)
+    for line in lines:
+        print(line)
 
 
 if __name__ == "__main__":

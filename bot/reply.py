@@ -14,6 +14,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=False,
+    auto_reload=False,  # compiled once per process: no stat of the template file per reply
 )
 
 

@@ -38,9 +38,10 @@ def handle(event: InboundEvent) -> Reply | None:
         return case
     if event.kind == "event" and event.event != "click":
         return on_event(event)
-    chat = sessions.load_chat(event.openid)
-    reply = converse(event, chat)
-    sessions.save_chat(event.openid, chat)
+    with sessions.remembered():
+        chat = sessions.load_chat(event.openid)
+        reply = converse(event, chat)
+        sessions.save_chat(event.openid, chat)
     return reply
 
 

@@ -21,8 +21,37 @@ TTL = timedelta(days=7)
 RESUME_AFTER_S = 30 * 60
 
 
+_ABSENT = object()
+
+
+@contextmanager
+def remembered():
+    """Around one message's handling (bot.router.handle): the conversation's row is looked
+    up once, not by each of load_chat, expired_title and save_chat. Session.get finds a
+    loaded row in the identity map, but a resident without a conversation cost a SELECT each
+    time. Only valid under the resident's turn, where nothing else writes the row."""
+    info = Session().info
+    info["conversations"] = {}
+    try:
+        yield
+    finally:
+        info.pop("conversations", None)
+
+
 def _row(openid: str) -> Conversation | None:
-    return Session.get(Conversation, openid)
+    known = Session().info.get("conversations")
+    if known is None:
+        return Session.get(Conversation, openid)
+    row = known.get(openid, _ABSENT)
+    if row is _ABSENT:
+        row = known[openid] = Session.get(Conversation, openid)
+    return row
+
+
+def _remember(openid: str, row: Conversation | None) -> None:
+    known = Session().info.get("conversations")
+    if known is not None:
+        known[openid] = row
 
 
 def load_chat(openid: str) -> dict:
@@ -39,11 +68,13 @@ def save_chat(openid: str, chat: dict) -> None:
     if not chat["contexts"]:
         if row is not None:
             Session.delete(row)
+            _remember(openid, None)
         return
     chat["updated_at"] = time.time()
     if row is None:
         row = Conversation(openid=openid)
         Session.add(row)
+        _remember(openid, row)
     current = state.active(chat) or {}
     row.state, row.title, row.updated_at = dict(chat), current.get("title"), utcnow()
 
@@ -59,6 +90,7 @@ def expired_title(openid: str) -> str | None:
     if row is None or row.updated_at >= utcnow() - TTL:
         return None
     Session.delete(row)
+    _remember(openid, None)
     return row.title or ""
 
 

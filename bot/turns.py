@@ -33,18 +33,21 @@ BACKEND_DOWN = (OperationalError, RedisError)
 Finish = Callable[[Reply | None, str], str]
 
 
-def serve(event: InboundEvent, wait_s: float, finish: Finish) -> str | None:
+def serve(event: InboundEvent, wait_s: float, finish: Finish | None = None) -> str | None:
     """The body to answer `event` with, or None when another turn of this resident held on
-    for longer than `wait_s` (that turn handles the message, and pushes its reply)."""
+    for longer than `wait_s` (the message is left `received`, for the caller to hand on).
+
+    `finish` seals the reply into this delivery's answer; without one the reply is pushed
+    (a delivery that already answered WeChat, the late path)."""
     with sessions.turn(event.openid, wait_s) as got:
         if not got:
             return None
-        state, body = inbound.status(event.inbound_id)
+        state, body, earlier = inbound.pending(event)
         if state != "received":  # a copy: the message was handled by an earlier delivery
             return body or "success"
-        for earlier in inbound.waiting_before(event):
-            _handle(earlier, _pushed(earlier))
-        return _handle(event, finish)
+        for message in earlier:
+            _handle(message, _pushed(message))
+        return _handle(event, finish or _pushed(event))
 
 
 def replay(openid: str) -> int:
@@ -63,10 +66,11 @@ def _pushed(event: InboundEvent) -> Finish:
     def finish(reply: Reply | None, state: str) -> str:
         from . import push
 
-        inbound.settle(event, "success", "late" if state == "handled" else state)
-        if reply is not None and reply.texts:
-            push(event.openid, reply, inbound_id=event.inbound_id)
-        Session.commit()
+        with inbound.writing():
+            inbound.settle(event, "success", "late" if state == "handled" else state)
+            if reply is not None and reply.texts:
+                push(event.openid, reply, inbound_id=event.inbound_id)
+            Session.commit()
         return "success"
     return finish
 

@@ -14,16 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-import xmltodict
-from sqlalchemy import bindparam, func, insert, select, tuple_, update
+from sqlalchemy import String, bindparam, func, insert, literal_column, select, tuple_, type_coerce, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from wechatpy import events as e
 from wechatpy import messages as m
-from wechatpy import parse_message
+from wechatpy.events import EVENT_TYPES
+from wechatpy.messages import MESSAGE_TYPES, UnknownMessage
 
-from models import InboundMessage, Resident, Session, utcnow
+from models import InboundMessage, Resident, Session, db, locks, utcnow
 
 
 @dataclass
@@ -45,6 +45,25 @@ class InboundEvent:
     raw: dict = field(default_factory=dict)
     inbound_id: int | None = None
     create_time: int | None = None  # the sender's clock (WeChat's CreateTime), seconds
+
+
+def wechat_message(data: dict):
+    """wechatpy's message or event object for the fields of one parsed `<xml>`: the classes
+    `wechatpy.parse_message` picks, without parsing the text a second time."""
+    message_type = data["MsgType"].lower()
+    if message_type != "event" and not message_type.startswith("device_"):
+        return MESSAGE_TYPES.get(message_type, UnknownMessage)(data)
+    event_type = data["Event"].lower() if "Event" in data else None
+    if message_type.startswith("device_"):
+        event_type = f"device_{event_type}" if event_type else message_type
+    if event_type == "subscribe" and data.get("EventKey"):
+        key = data["EventKey"]
+        if key.startswith(("scanbarcode|", "scanimage|")):
+            event_type = data["Event"] = "subscribe_scan_product"
+        elif key.startswith("qrscene_"):
+            event_type = data["Event"] = "subscribe_scan"
+            data["EventKey"] = key[len("qrscene_"):]
+    return EVENT_TYPES.get(event_type, UnknownMessage)(data)
 
 
 def from_wechat(message) -> InboundEvent:
@@ -96,80 +115,122 @@ def from_wechat(message) -> InboundEvent:
     return event
 
 
-def _from_row(row) -> InboundEvent:
+def _from_row(row, payload: dict | None = None) -> InboundEvent:
     """A stored message as the event it was: for a later turn or the sweeper."""
-    event = from_wechat(parse_message(xmltodict.unparse({"xml": row.payload})))
+    event = from_wechat(wechat_message(dict(row.payload if payload is None else payload)))
     event.dedupe_key, event.inbound_id = row.dedupe_key, row.id
     return event
 
 
 _INBOUND = InboundMessage.__table__
 _RESIDENTS = Resident.__table__
-# Built once: constructing statements per message cost more than executing them.
+# Built once: constructing statements per message cost more than executing them, and the
+# compiled form of each is then cached by SQLAlchemy.
 _INSERT_INBOUND = insert(_INBOUND).returning(_INBOUND.c.id)
-_TOUCH_RESIDENT = (update(_RESIDENTS).where(_RESIDENTS.c.openid == bindparam("who"))
-                   .values(last_inbound_at=bindparam("now")))
 _SETTLE = (update(_INBOUND).where(_INBOUND.c.id == bindparam("inbound_id"))
            .values(reply=bindparam("body"), state=bindparam("new_state"), handled_at=bindparam("now")))
-_ADD_RESIDENT = {
-    "sqlite": sqlite_insert(_RESIDENTS).on_conflict_do_nothing(index_elements=["openid"]),
-    "postgresql": pg_insert(_RESIDENTS).on_conflict_do_nothing(index_elements=["openid"]),
-}
+
+
+def _add_resident(dialect_insert, touch: bool):
+    """Create the resident, or (`touch`) move its last message time: one statement."""
+    stmt = dialect_insert(_RESIDENTS)
+    if not touch:  # an unsubscribe does not reopen the customer-service window
+        return stmt.on_conflict_do_nothing(index_elements=["openid"])
+    return stmt.on_conflict_do_update(index_elements=["openid"],
+                                      set_={"last_inbound_at": stmt.excluded.last_inbound_at})
+
+
+_ADD_RESIDENT = {(name, touch): _add_resident(dialect_insert, touch)
+                 for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+                 for touch in (True, False)}
 _BY_KEY = select(_INBOUND.c.id).where(_INBOUND.c.dedupe_key == bindparam("key"))
-_STATUS = select(_INBOUND.c.state, _INBOUND.c.reply).where(_INBOUND.c.id == bindparam("inbound_id"))
+
+# The message itself and the resident's earlier messages still waiting, in one statement
+# (two indexed lookups: the primary key, and openid + state). The payload is read undecoded
+# and opened only for the earlier ones.
+_PAYLOAD_TYPE = _INBOUND.c.payload.type
+_SENT = func.coalesce(_INBOUND.c.create_time, 0)
+_PENDING_COLUMNS = (_INBOUND.c.id, _INBOUND.c.state, _INBOUND.c.reply, _INBOUND.c.dedupe_key,
+                    _SENT.label("sent"), type_coerce(_INBOUND.c.payload, String).label("sealed"))
+_PENDING = union_all(
+    select(literal_column("0").label("earlier"), *_PENDING_COLUMNS)
+    .where(_INBOUND.c.id == bindparam("inbound_id")),
+    select(literal_column("1").label("earlier"), *_PENDING_COLUMNS).where(
+        _INBOUND.c.openid == bindparam("openid"), _INBOUND.c.state == "received",
+        _INBOUND.c.id != bindparam("inbound_id"),
+        tuple_(_SENT, _INBOUND.c.id) < tuple_(bindparam("sent"), bindparam("inbound_id")))
+)
 
 
 def store(event: InboundEvent) -> bool:
-    """Insert the message; False when it was delivered before (a retry). Either way
-    `event.inbound_id` is the stored row's.
+    """Insert the message and commit it; False when it was delivered before (a retry).
+    Either way `event.inbound_id` is the stored row's.
 
-    The resident's row is created or touched in the same transaction: every message reopens
-    the 48-hour customer-service window.
+    One transaction of two statements, committed before any turn begins: the message is kept
+    whatever its handling does. The resident's row is created or touched in it: every
+    message reopens the 48-hour customer-service window. A request starts with no
+    transaction and takes a pool connection of its own; a caller inside one (a job, a test)
+    has it committed with the message, as SQLite would otherwise make the two wait on each other.
     """
     now = utcnow()
-    conn = Session.connection()
+    shared = Session().in_transaction()
+    conn = Session.connection() if shared else db.engine().connect()
+    commit, rollback = (Session.commit, Session.rollback) if shared else (conn.commit, conn.rollback)
     try:
-        inbound_id = conn.execute(_INSERT_INBOUND, {
-            "dedupe_key": event.dedupe_key, "channel": event.channel, "openid": event.openid,
-            "msg_type": event.kind, "event": event.event, "payload": event.raw, "received_at": now,
-            "state": "received", "create_time": event.create_time}).scalar_one()
-        conn.execute(_ADD_RESIDENT[conn.dialect.name], {"openid": event.openid, "subscribed": True,
-                                                       "created_at": now})
-        if event.event != "unsubscribe":
-            conn.execute(_TOUCH_RESIDENT, {"who": event.openid, "now": now})
-        Session.commit()
+        with locks.sqlite_writer(conn.connection.dbapi_connection):
+            inbound_id = conn.execute(_INSERT_INBOUND, {
+                "dedupe_key": event.dedupe_key, "channel": event.channel, "openid": event.openid,
+                "msg_type": event.kind, "event": event.event, "payload": event.raw, "received_at": now,
+                "state": "received", "create_time": event.create_time}).scalar_one()
+            touch = event.event != "unsubscribe"
+            conn.execute(_ADD_RESIDENT[conn.dialect.name, touch], {
+                "openid": event.openid, "subscribed": True, "created_at": now,
+                "last_inbound_at": now if touch else None})
+            commit()
     except IntegrityError:  # delivered before, or by a concurrent copy that committed first
-        Session.rollback()
-        event.inbound_id = Session.execute(_BY_KEY, {"key": event.dedupe_key}).scalar_one()
-        Session.commit()
+        rollback()
+        conn = Session.connection() if shared else conn
+        event.inbound_id = conn.execute(_BY_KEY, {"key": event.dedupe_key}).scalar_one()
+        rollback()
         return False
+    finally:
+        if not shared:
+            conn.close()
     event.inbound_id = inbound_id
     return True
 
 
-def status(inbound_id: int) -> tuple[str, str | None]:
-    """(state, stored reply body) as committed now."""
-    Session.commit()  # see what other turns committed, not an older snapshot
-    state, body = Session.execute(_STATUS, {"inbound_id": inbound_id}).one()
-    return state, body
+def pending(event: InboundEvent) -> tuple[str, str | None, list[InboundEvent]]:
+    """(state, stored reply body) of `event`'s message as committed now, and the resident's
+    messages sent before it and not handled yet, oldest first: after an outage WeChat's
+    copies arrive in any order, the answers must not."""
+    _fresh()
+    conn = Session.connection()
+    rows = conn.execute(_PENDING, {"inbound_id": event.inbound_id, "openid": event.openid,
+                                   "sent": event.create_time or 0}).all()
+    own = next(row for row in rows if not row.earlier)
+    earlier = sorted((row for row in rows if row.earlier), key=lambda row: (row.sent, row.id))
+    return own.state, own.reply, [
+        _from_row(row, _PAYLOAD_TYPE.process_result_value(row.sealed, conn.dialect)) for row in earlier]
+
+
+def _fresh() -> None:
+    """Read what other turns committed, not an older snapshot (SQLite keeps a read
+    transaction's view until it ends)."""
+    if Session().in_transaction():
+        Session.commit()
+
+
+def writing():
+    """Around the caller's settle ... commit: the turn's write transaction waits its turn on
+    the embedded SQLite file without polling (models.locks.sqlite_writer)."""
+    return locks.sqlite_writer(Session.connection().connection.dbapi_connection)
 
 
 def settle(event: InboundEvent, body: str, state: str = "handled") -> None:
     """The message's outcome, in the caller's transaction (with the conversation it changed)."""
     Session.connection().execute(_SETTLE, {"inbound_id": event.inbound_id, "body": body, "new_state": state,
                                            "now": utcnow()})
-
-
-def waiting_before(event: InboundEvent) -> list[InboundEvent]:
-    """The resident's messages sent before `event` and not handled yet, oldest first: after
-    an outage WeChat's copies arrive in any order, the answers must not."""
-    sent = func.coalesce(InboundMessage.create_time, 0)
-    rows = Session.scalars(select(InboundMessage).where(
-        InboundMessage.openid == event.openid, InboundMessage.state == "received",
-        InboundMessage.id != event.inbound_id,
-        tuple_(sent, InboundMessage.id) < tuple_(event.create_time or 0, event.inbound_id))
-        .order_by(sent, InboundMessage.id)).all()
-    return [_from_row(row) for row in rows]
 
 
 def waiting(openid: str) -> list[InboundEvent]:

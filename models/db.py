@@ -13,6 +13,10 @@ class Base(DeclarativeBase):
 Session = scoped_session(sessionmaker(expire_on_commit=False))
 _engine: Engine | None = None
 
+CONNECT_TIMEOUT_S = 3
+# Sent data unacknowledged this long (a dead server or network) fails the statement.
+TCP_USER_TIMEOUT_MS = 4000
+
 
 def configure(database_url: str) -> Engine:
     """Bind the shared session to `database_url` (idempotent for the same URL)."""
@@ -22,10 +26,20 @@ def configure(database_url: str) -> Engine:
     if _engine is not None:
         Session.remove()
         _engine.dispose()
-    kwargs: dict = {"pool_pre_ping": True}
+    # No ping before each checkout (a round trip per request): a connection the server
+    # dropped fails its first statement, SQLAlchemy then discards the whole pool, and that
+    # request answers 503 like any outage (webhook/errors.py), so WeChat delivers again.
+    kwargs: dict = {"pool_pre_ping": False}
     if database_url.startswith("sqlite"):
         # Web threads and the worker share one file: wait for locks instead of failing.
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+    elif database_url.startswith("postgresql"):
+        # Hard limits: a server that does not answer fails the request within seconds (503)
+        # instead of holding it past WeChat's 5 s; idle connections are probed by TCP.
+        kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S,
+                                  "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
+                                  "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 5,
+                                  "keepalives_count": 3}
     _engine = create_engine(database_url, **kwargs)
     if database_url.startswith("sqlite"):
         event.listen(_engine, "connect", _sqlite_pragmas)

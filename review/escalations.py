@@ -144,11 +144,21 @@ def message_resident(case: Escalation, staff: StaffUser, text: str):
 
 # ---- the thread --------------------------------------------------------------------------------
 
+def _open_thread_id():
+    from sqlalchemy import bindparam
+
+    return (select(Escalation.id).where(Escalation.openid == bindparam("openid"), Escalation.state == "open",
+                                        Escalation.in_chat.is_(True)).order_by(Escalation.id.desc()).limit(1))
+
+
+_OPEN_THREAD_ID = _open_thread_id()  # built once: it runs for every message the bot receives
+
+
 def open_thread(openid: str) -> Escalation | None:
-    """The resident's open case that their messages go into, if any."""
-    return Session.scalar(select(Escalation).where(
-        Escalation.openid == openid, Escalation.state == "open", Escalation.in_chat.is_(True))
-        .order_by(Escalation.id.desc()).limit(1))
+    """The resident's open case that their messages go into, if any. Most residents have
+    none: one indexed lookup of an id, and the case loaded only when there is one."""
+    case_id = Session.scalar(_OPEN_THREAD_ID, {"openid": openid})
+    return Session.get(Escalation, case_id) if case_id is not None else None
 
 
 def add_message(case: Escalation, author: str, text: str, *, staff: StaffUser | None = None,

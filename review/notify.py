@@ -69,7 +69,7 @@ def staff_reply(openid: str, text: str) -> OutboundMessage:
 
 
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates" / "notify"),
-                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 
 
 # The news a resident's one-time grant is kept for: what staff decided, or asked of them.

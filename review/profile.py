@@ -172,11 +172,20 @@ def stale_keys(household: Household | None, today: date | None = None) -> list[s
                   if path != GROUP and _stale(path, stored["updated_at"].get(path), today))
 
 
+def _household_of():
+    from sqlalchemy import bindparam
+
+    return select(Household).join(Resident, Resident.household_id == Household.id).where(
+        Resident.openid == bindparam("openid"))
+
+
+_HOUSEHOLD_OF = _household_of()  # built once: the chat asks at every form it starts
+
+
 def household_of(openid: str) -> Household | None:
     """The household this WeChat user is a verified account of (their own first
-    application made it, or a check or staff linked them), else None."""
-    resident = Session.scalar(select(Resident).where(Resident.openid == openid))
-    return resident.household if resident is not None else None
+    application made it, or a check or staff linked them), else None. One query."""
+    return Session.scalar(_HOUSEHOLD_OF, {"openid": openid})
 
 
 def prefill(form_id: str, answers: dict) -> dict:
