@@ -96,7 +96,15 @@ def keep(openid: str, content: bytes, content_type: str, ext: str, uploads: Path
 def stored_file(media_file_id: int | None, uploads: Path) -> tuple[Path, str] | None:
     """(path, content type) of a stored file, only inside `uploads`; None when there is none."""
     media = Session.get(MediaFile, media_file_id) if media_file_id is not None else None
-    if media is None or media.state != "stored" or not media.path:
+    if media is None or media.state != "stored":
+        return None
+    return file_of(media, uploads)
+
+
+def file_of(media: MediaFile, uploads: Path) -> tuple[Path, str] | None:
+    """(path, content type) of a media file's bytes, whatever its state, only inside `uploads`
+    (a path in the record never reaches outside it)."""
+    if not media.path:
         return None
     root = uploads.resolve()
     path = (root / media.path).resolve()

@@ -21,7 +21,7 @@ from forms.types import parse_answer
 from models import Employer, Member, Opening, Seeker, Session, pii
 # The reader and cell checks are shared with discovery's registry imports (models/tabular.py).
 from models.tabular import MAX_BYTES, NO, YES, Bad, ImportRefused, read_rows  # noqa: F401 (names of this module)
-from models.tabular import checked as _checked, day as _date, district as _district, integer as _int, yesno as _yesno
+from models.tabular import checked as _checked, day as _date, fields as _fields, district as _district, integer as _int, yesno as _yesno
 
 from . import data
 
@@ -81,9 +81,7 @@ def _email(row, key):
 # ---- openings -----------------------------------------------------------------------------------
 
 def _opening(row) -> dict:
-    errors = []
-    values = {}
-    for key, work in (
+    values = _fields(row, (
         ("employer", lambda: row["employer"] or _fail("用人单位（employer）不能为空")),
         ("employer_email", lambda: _email(row, "employer_email")),
         ("title", lambda: row["title"][:100] or _fail("岗位名称（title）不能为空")),
@@ -101,16 +99,12 @@ def _opening(row) -> dict:
         ("positions", lambda: _int(row, "positions", "招聘人数", low=1, high=100_000) or 1),
         ("valid_until", lambda: _date(row, "valid_until", "有效期至", required=True)),
         ("description", lambda: row["description"][:5000] or None),
-    ):
-        try:
-            values[key] = work()
-        except Bad as err:
-            errors.append(str(err))
-    if not errors:
-        if values["wage_min"] and values["wage_max"] and values["wage_min"] > values["wage_max"]:
-            errors.append("最低工资不能高于最高工资")
-        if values["age_min"] and values["age_max"] and values["age_min"] > values["age_max"]:
-            errors.append("最低年龄不能高于最高年龄")
+    ))
+    errors = []
+    if values["wage_min"] and values["wage_max"] and values["wage_min"] > values["wage_max"]:
+        errors.append("最低工资不能高于最高工资")
+    if values["age_min"] and values["age_max"] and values["age_min"] > values["age_max"]:
+        errors.append("最低年龄不能高于最高年龄")
     if errors:
         raise Bad("；".join(errors))
     return values
@@ -173,9 +167,6 @@ _PHONE = SimpleNamespace(type="phone", error=None)
 
 
 def _seeker(row) -> dict:
-    errors = []
-    values = {}
-
     def id_number():
         try:
             return parse_answer(_ID, row["id_number"])
@@ -195,7 +186,7 @@ def _seeker(row) -> dict:
             raise Bad(f"性别（sex）请填 male/female 或 男/女，不是“{row['sex']}”")
         return SEX.get(row["sex"].lower())
 
-    for key, work in (
+    return _fields(row, (
         ("id_number", id_number),
         ("name", lambda: row["name"][:40] or _fail("姓名（name）不能为空")),
         ("phone", phone),
@@ -211,14 +202,7 @@ def _seeker(row) -> dict:
         ("registered_unemployed", lambda: _yesno(row, "registered_unemployed", "失业登记")),
         ("unemployed_since", lambda: _date(row, "unemployed_since", "失业日期")),
         ("graduate", lambda: _yesno(row, "graduate", "未就业毕业生")),
-    ):
-        try:
-            values[key] = work()
-        except Bad as err:
-            errors.append(str(err))
-    if errors:
-        raise Bad("；".join(errors))
-    return values
+    ))
 
 
 def birth_year(id_number: str) -> int:

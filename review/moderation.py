@@ -27,6 +27,7 @@ from sqlalchemy import Select, select
 import forms
 from itsdangerous import BadData, URLSafeTimedSerializer
 
+from channels import media as media_files
 from channels.wechat_api import WeChatAPI, WeChatError
 from models import MediaFile, Session, StaffUser, utcnow
 from models.moderation import ContentCheck
@@ -237,19 +238,7 @@ def media_for_link(digest: str, token: str, secret: str, uploads) -> tuple | Non
     media = Session.get(MediaFile, check.media_file_id)
     if media is None or media.sha256 != digest or media.state != "stored":
         return None
-    return _file(media, uploads)
-
-
-def _file(media: MediaFile, uploads) -> tuple | None:
-    """(path, content type) of a media file inside `uploads` (as channels.media.stored_file,
-    whatever the file's state)."""
-    if not media.path:
-        return None
-    root = uploads.resolve()
-    path = (root / media.path).resolve()
-    if root not in path.parents or not path.is_file():
-        return None
-    return path, media.content_type
+    return media_files.file_of(media, uploads)
 
 
 # ---- what the resident sees ------------------------------------------------------------------
@@ -304,30 +293,29 @@ def _decidable(staff: StaffUser, check: ContentCheck) -> None:
 def release(staff: StaffUser, check: ContentCheck) -> ContentCheck:
     """The item goes on as if WeChat had passed it: a clue is filed, an image opens again, a
     draft's next verdict goes ahead."""
-    _decidable(staff, check)
-    check.state, check.decided_by, check.decided_at = "released", staff.id, utcnow()
-    audit.record(staff, "release_held", "content_check", check.id, check.district, kind=check.kind)
-    if check.media_file_id is not None:
-        media = Session.get(MediaFile, check.media_file_id)
-        if media is not None and media.state == "held":
-            media.state = "stored"
+    _decide(staff, check, "released", "release_held", media_state="stored")
     answers = (check.content or {}).get("answers")
     if check.form_id == CLUE_FORM and answers:
-        clue = intake.report_clue(check.openid, answers)  # commits, with the audit entry
-        check.clue_id = clue.id
+        check.clue_id = intake.report_clue(check.openid, answers).id  # the handler commits both
     return check
 
 
 def reject(staff: StaffUser, check: ContentCheck) -> ContentCheck:
     """The item stays out: an image's file is refused, a draft's verdict asks for new words."""
-    _decidable(staff, check)
-    check.state, check.decided_by, check.decided_at = "rejected", staff.id, utcnow()
-    audit.record(staff, "reject_held", "content_check", check.id, check.district, kind=check.kind)
-    if check.media_file_id is not None:
-        media = Session.get(MediaFile, check.media_file_id)
-        if media is not None and media.state == "held":
-            media.state, media.reason = "rejected", "内容未通过工作人员查看"
+    _decide(staff, check, "rejected", "reject_held", media_state="rejected", reason="内容未通过工作人员查看")
     return check
+
+
+def _decide(staff: StaffUser, check: ContentCheck, state: str, action: str, *, media_state: str,
+            reason: str | None = None) -> None:
+    _decidable(staff, check)
+    check.state, check.decided_by, check.decided_at = state, staff.id, utcnow()
+    audit.record(staff, action, "content_check", check.id, check.district, kind=check.kind)
+    media = Session.get(MediaFile, check.media_file_id) if check.media_file_id is not None else None
+    if media is not None and media.state == "held":
+        media.state = media_state
+        if reason:
+            media.reason = reason
 
 
 def image_for(staff: StaffUser, check: ContentCheck, uploads) -> tuple | None:
@@ -338,7 +326,7 @@ def image_for(staff: StaffUser, check: ContentCheck, uploads) -> tuple | None:
     media = Session.get(MediaFile, check.media_file_id)
     if media is None or media.state not in ("held", "stored"):
         return None
-    found = _file(media, uploads)
+    found = media_files.file_of(media, uploads)
     if found is not None:
         audit.record(staff, "view_document", "content_check", check.id, check.district)
     return found
