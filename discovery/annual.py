@@ -130,8 +130,9 @@ def reasons(recipient: Recipient, proposal: Proposal) -> list[str]:
         return ["家庭情况缺少或不完整，需要工作人员入户核实后复核。"]
     figures, money = proposal.figures, notify.money
     income = figures["income"]
-    out = [f"按{figures['month']}的低保标准{money(figures['standard'])}元，"
-           f"家庭人均月收入{money(income['per_capita'])}元。"]
+    year, month = figures["month"].split("-")[:2]
+    out = [] if proposal.outcome == "stop" else [  # a stop's reasons say the figures themselves
+        f"按{year}年{int(month)}月的低保标准{money(figures['standard'])}元，家庭人均月收入{money(income['per_capita'])}元。"]
     if proposal.outcome == "change" and proposal.programme == recipient.programme:
         out.append(f"每月金额由{_yuan(recipient.amount)}调整为{money(proposal.amount)}元。")
     elif proposal.outcome == "change":

@@ -91,7 +91,7 @@ def disability_words(data: dict) -> str:
 
 def load(household_ids: list[int] | None = None, today: date | None = None) -> list[Known]:
     """Every household with a member of known age (or those named), with its registry facts."""
-    today = today or date.today()
+    today = today or routing.local_date(utcnow())
     households = select(Household).order_by(Household.id)
     if household_ids is not None:
         households = households.where(Household.id.in_(household_ids))
@@ -186,7 +186,7 @@ def hardship(known: Known, today: date) -> list[str]:
 def discover(today: date | None = None, household_ids: list[int] | None = None) -> Outcome:
     """Assess every known household (or those named) and add cases and worklist items; the
     caller commits."""
-    today = today or date.today()
+    today = today or routing.local_date(utcnow())
     everyone = load(household_ids, today)
     outcome = Outcome(households=len(everyone))
     with_students = [k for k in everyone if students(k)]

@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import select
 
 import policy
-from models import Application, Household, Member
+from models import Application, Household, Member, utcnow
 from models.registry import AutoCase, RegistryFact
 from review import labels
 from review.routing import local_date
@@ -33,7 +33,7 @@ def after_decision(session, application: Application) -> dict:
     if application.state != "approved" or application.programme not in TRIGGERS or application.household_id is None:
         return opened
     household = session.get(Household, application.household_id)
-    today = local_date(application.decided_at) if application.decided_at else date.today()
+    today = local_date(application.decided_at) if application.decided_at else local_date(utcnow())
     what = f"{labels.programme(application.programme)}已批准（编号{application.id}）"
     situation = application.situation or {}
     for stage, member, key in _students(session, application, household):

@@ -33,8 +33,8 @@ def household_programmes(session, household_id: int | None) -> list[dict]:
                                                            RegistryFact.kind == "dibao_roll")):
         data = fact.data
         rows[data["programme"]]["roll"].append(
-            f"民政名册：{ROLL_WORDS[data['programme']]}，每月 {data['monthly_amount']:,.2f} 元，"
-            f"自 {data['since']} 起（{fact.file_name}，{fact.imported_on.isoformat()} 导入）")
+            f"{ROLL_WORDS[data['programme']]}，每月 {labels.money(data['monthly_amount'])}，"
+            f"自{labels.day(data['since'])}起（{fact.file_name}，{labels.day(fact.imported_on)}导入）")
     for item in session.scalars(select(DiscoveryItem).where(DiscoveryItem.household_id == household_id)
                                 .order_by(DiscoveryItem.id)):
         row = rows.get(item.programme)
@@ -42,3 +42,4 @@ def household_programmes(session, household_id: int | None) -> list[dict]:
             row["worklist"].append({"id": item.id, "reason": item.reason, "state": item.state,
                                  "state_label": ITEM_STATES.get(item.state, item.state)})
     return list(rows.values())
+

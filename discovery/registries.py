@@ -31,7 +31,8 @@ from sqlalchemy import select
 
 from forms.errors import AnswerError
 from forms.types import parse_answer
-from models import Household, Member, Session, pii
+from models import Household, Member, Session, pii, utcnow
+from review.routing import local_date
 from models.registry import KINDS, RegistryFact, RegistryImport
 from models.tabular import Bad, checked, day, district, fail, fields, money, read_rows, refuse_rows, yesno, integer
 
@@ -276,7 +277,7 @@ def import_file(kind: str, path: str | Path, *, file_name: str | None = None, to
     """Check the whole file, then record each row as a fact of its person (the caller commits).
     `progress(done, total)` is told as rows are written (a terminal's bar, a job's meta)."""
     rows = check_file(kind, path)
-    today = today or date.today()
+    today = today or local_date(utcnow())
     record = RegistryImport(kind=kind, file_name=(file_name or Path(path).name)[:255], imported_on=today,
                             imported_by=by[:120], rows=len(rows), added=0, updated=0, unchanged=0,
                             households_added=0)

@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from models import Session
+from models import Session, utcnow
+from review.routing import local_date
 
 OUTCOME_WORDS = {"continue": "继续", "change": "建议调整", "stop": "建议停发", "missing": "缺少家庭情况"}
 
@@ -28,7 +29,7 @@ def annual(on: str | None, chunk_size: int | None, chunks: int | None, again: bo
     from discovery import annual as review_run
 
     try:
-        day = dt.date.fromisoformat(on) if on else dt.date.today()
+        day = dt.date.fromisoformat(on) if on else local_date(utcnow())
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD, for example 2026-07-01", param_hint="--date") from None
     try:

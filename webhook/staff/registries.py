@@ -144,7 +144,7 @@ def discovery_close(item_id: int):
         item.state, item.closed_by = outcome, f"staff:{g.staff.username}"
         audit.record(g.staff, "discovery_close", "discovery_item", item.id, item.district, outcome=outcome)
         Session.commit()
-        flash("已记录。", "ok")
+        flash(f"已记录为“{ITEM_STATES[outcome]}”。", "ok")
     return redirect(url_for("staff.discovery_worklist"))
 
 

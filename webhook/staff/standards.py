@@ -9,9 +9,9 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from discovery import standards
 from models import Session
-from policy import overrides
+from policy import overrides, system
 from policy.params import cited
-from review import NotAllowed, access
+from review import NotAllowed, access, labels
 
 from . import bp
 
@@ -28,12 +28,21 @@ def _admins_only() -> None:
 
 
 def _choices() -> list[dict]:
+    """The parameters by their group (the programme), each titled with its nearest group when
+    its own description needs it ("法定退休年龄…：女性", not a bare "女性")."""
+    root = system.shipped_system().parameters
     out = []
     for name in overrides.editable():
         node = overrides.parameter(name)
+        parts, groups, branch = name.split("."), [], root
+        for part in parts[:-1]:
+            branch = branch.children[part]
+            groups.append(branch.description or part)
+        title = node.description or name
         last = max(v.instant_str for v in node.values_list)
-        out.append({"name": name, "title": node.description or name, "shipped_until": last,
-                    "unit": node.metadata.get("unit", "")})
+        out.append({"name": name, "group": groups[0] if groups else "",
+                    "title": f"{groups[-1]}：{title}" if len(groups) > 1 else title,
+                    "shipped_until": last, "unit": node.metadata.get("unit", "")})
     return out
 
 
@@ -73,5 +82,6 @@ def standards_add():
     Session.commit()
     standards.ensure_current(force=True)  # this process at once; the others within a second
     node = overrides.parameter(value.name)
-    flash(f"已添加：{node.description} 从{value.date}起为 {value.value:g}，已生效。", "ok")
+    flash(f"已添加：{node.description}从{labels.day(value.date)}起为 {value.value:g}"
+          f"{node.metadata.get('unit', '')}，已生效。", "ok")
     return redirect(url_for("staff.standards_page"))
