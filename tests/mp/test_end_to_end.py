@@ -3,7 +3,7 @@ console, and the decision reaches the resident as a 订阅消息 when they grant
 the Official Account when they did not."""
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from models import Application, MpSubscription, OutboundMessage, Session, utcnow
 from tests.mp.conftest import MiniProgram
@@ -45,26 +45,30 @@ def _post_publicly(console, application_id: int, run_worker) -> None:
     run_worker()
 
 
-def _approve(console, application_id: int) -> None:
-    """Seven days later the 公示 is over: approved."""
+def _approve(console, application_id: int) -> int:
+    """Seven days later the 公示 is over: approved. The decision's message is the first one
+    recorded after this (the approval's linked-programmes job may tell the family more)."""
+    before = Session.scalar(select(func.max(OutboundMessage.id))) or 0
     Session.execute(update(Application).where(Application.id == application_id)
                     .values(publicity_until=utcnow() - timedelta(minutes=1)))
     Session.commit()
     page = console.post(f"/staff/applications/{application_id}/approve", data={"amount": "710"},
                         follow_redirects=True).get_data(as_text=True)
     assert "已批准" in page
+    return before
 
 
-def _approve_in_console(app, application_id: int, run_worker) -> None:
+def _approve_in_console(app, application_id: int, run_worker) -> int:
     console = _console(app)
     _post_publicly(console, application_id, run_worker)
-    _approve(console, application_id)
+    return _approve(console, application_id)
 
 
-def _decision(application_id: int) -> OutboundMessage:
-    """The message that told the resident of the approval (the last one recorded)."""
+def _decision(before: int) -> OutboundMessage:
+    """The message that told the resident of the approval: the first recorded after `before`."""
     Session.remove()
-    return Session.scalars(select(OutboundMessage).order_by(OutboundMessage.id.desc())).first()
+    return Session.scalars(select(OutboundMessage).where(OutboundMessage.id > before)
+                           .order_by(OutboundMessage.id)).first()
 
 
 def test_apply_in_the_mini_program_approved_and_told_by_subscribe_message(app, client, mp_wechat, run_worker):
@@ -75,14 +79,14 @@ def test_apply_in_the_mini_program_approved_and_told_by_subscribe_message(app, c
     _post_publicly(console, application_id, run_worker)
     granted = mini.post("/api/mp/subscriptions", json={"template_ids": [STATUS_TEMPLATE]})
     assert granted.status_code == 201 and granted.get_json()["granted"] == {STATUS_TEMPLATE: 1}
-    _approve(console, application_id)
+    before = _approve(console, application_id)
     run_worker()
 
     [subscribe] = [m for m in mp_wechat.messages() if m["kind"] == "subscribe"]
     assert subscribe["openid"] == "o-mp-chen" and subscribe["body"]["template_id"] == STATUS_TEMPLATE
     assert subscribe["body"]["data"]["thing2"]["value"] == "已批准"
     assert subscribe["body"]["page"].endswith(f"id={application_id}")
-    record = _decision(application_id)
+    record = _decision(before)
     assert (record.kind, record.state) == ("subscribe", "sent")
     # Sent with the mini-program's own access token, not the Official Account's.
     [call] = mp_wechat.calls("cgi-bin/message/subscribe/send")
@@ -104,11 +108,11 @@ def test_without_a_grant_the_decision_goes_through_the_official_account(app, cli
     mini = MiniProgram(client, mp_wechat, mp_openid="o-mp-lin")
     mini.login()
     application_id = _apply(client, mini)
-    _approve_in_console(app, application_id, run_worker)
+    before = _approve_in_console(app, application_id, run_worker)
     run_worker()
 
     assert not [m for m in mp_wechat.messages() if m["kind"] == "subscribe"]
-    record = _decision(application_id)
+    record = _decision(before)
     assert (record.kind, record.state) == ("custom", "sent")
     assert any("批准" in m["body"]["text"]["content"] and "710" in m["body"]["text"]["content"]
                for m in mp_wechat.messages("o-mp-lin") if m["kind"] == "custom")
@@ -121,11 +125,11 @@ def test_a_refused_subscribe_message_falls_back_to_the_official_account(app, cli
     console = _console(app)
     _post_publicly(console, application_id, run_worker)
     mini.post("/api/mp/subscriptions", json={"template_ids": [STATUS_TEMPLATE]})
-    _approve(console, application_id)
+    before = _approve(console, application_id)
     mp_wechat.fail_next("cgi-bin/message/subscribe/send", "errcode", errcode=43101, errmsg="user refuse to accept the msg")
     run_worker()
 
-    record = _decision(application_id)
+    record = _decision(before)
     assert (record.kind, record.state) == ("custom", "sent")
     assert "43101" in record.last_error
 
