@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import String, bindparam, func, insert, literal_column, select, tuple_, type_coerce, union_all, update
+from sqlalchemy import (String, Text, bindparam, func, insert, literal_column, select, tuple_, type_coerce, union_all,
+                        update)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -125,8 +126,10 @@ def _from_row(row, payload: dict | None = None) -> InboundEvent:
 _INBOUND = InboundMessage.__table__
 _RESIDENTS = Resident.__table__
 # Built once: constructing statements per message cost more than executing them, and the
-# compiled form of each is then cached by SQLAlchemy.
-_INSERT_INBOUND = insert(_INBOUND).returning(_INBOUND.c.id)
+# compiled form of each is then cached by SQLAlchemy. The payload comes sealed (models.pii),
+# sealed before SQLite's writer lock is taken: every writer on the machine waits while one holds it.
+_PAYLOAD_TYPE = _INBOUND.c.payload.type
+_INSERT_INBOUND = insert(_INBOUND).values(payload=bindparam("sealed", type_=Text())).returning(_INBOUND.c.id)
 _SETTLE = (update(_INBOUND).where(_INBOUND.c.id == bindparam("inbound_id"))
            .values(reply=bindparam("body"), state=bindparam("new_state"), handled_at=bindparam("now")))
 
@@ -148,7 +151,6 @@ _BY_KEY = select(_INBOUND.c.id).where(_INBOUND.c.dedupe_key == bindparam("key"))
 # The message itself and the resident's earlier messages still waiting, in one statement
 # (two indexed lookups: the primary key, and openid + state). The payload is read undecoded
 # and opened only for the earlier ones.
-_PAYLOAD_TYPE = _INBOUND.c.payload.type
 _SENT = func.coalesce(_INBOUND.c.create_time, 0)
 _PENDING_COLUMNS = (_INBOUND.c.id, _INBOUND.c.state, _INBOUND.c.reply, _INBOUND.c.dedupe_key,
                     _SENT.label("sent"), type_coerce(_INBOUND.c.payload, String).label("sealed"))
@@ -177,10 +179,11 @@ def store(event: InboundEvent) -> bool:
     conn = Session.connection() if shared else db.engine().connect()
     commit, rollback = (Session.commit, Session.rollback) if shared else (conn.commit, conn.rollback)
     try:
+        sealed = _PAYLOAD_TYPE.process_bind_param(event.raw, conn.dialect)
         with locks.sqlite_writer(conn.connection.dbapi_connection):
             inbound_id = conn.execute(_INSERT_INBOUND, {
                 "dedupe_key": event.dedupe_key, "channel": event.channel, "openid": event.openid,
-                "msg_type": event.kind, "event": event.event, "payload": event.raw, "received_at": now,
+                "msg_type": event.kind, "event": event.event, "sealed": sealed, "received_at": now,
                 "state": "received", "create_time": event.create_time}).scalar_one()
             touch = event.event != "unsubscribe"
             conn.execute(_ADD_RESIDENT[conn.dialect.name, touch], {

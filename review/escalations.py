@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import case as when, func, select
 
 from models import (DISTRICTS, Application, Escalation, EscalationNote, Household, MediaFile, Resident, Session,
-                    StaffUser, utcnow)
+                    StaffUser, db, utcnow)
 from models.casework import EscalationMessage
 
 from channels import media as channel_media
@@ -157,7 +157,7 @@ _OPEN_THREAD_ID = _open_thread_id()  # built once: it runs for every message the
 def open_thread(openid: str) -> Escalation | None:
     """The resident's open case that their messages go into, if any. Most residents have
     none: one indexed lookup of an id, and the case loaded only when there is one."""
-    case_id = Session.scalar(_OPEN_THREAD_ID, {"openid": openid})
+    case_id = db.lookup(_OPEN_THREAD_ID, {"openid": openid})
     return Session.get(Escalation, case_id) if case_id is not None else None
 
 

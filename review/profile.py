@@ -30,7 +30,7 @@ from sqlalchemy import select
 import forms
 from forms.registry import DEFINITIONS
 from models import (Application, ApplicationDocument, Household, HouseholdChange, HouseholdLink, Member,
-                    Resident, Session, StaffUser, pii, utcnow)
+                    Resident, Session, StaffUser, db, pii, utcnow)
 
 from . import access, audit, labels
 from .casefile import DOCUMENT_STATES
@@ -175,8 +175,7 @@ def stale_keys(household: Household | None, today: date | None = None) -> list[s
 def _household_of():
     from sqlalchemy import bindparam
 
-    return select(Household).join(Resident, Resident.household_id == Household.id).where(
-        Resident.openid == bindparam("openid"))
+    return select(Resident.household_id).where(Resident.openid == bindparam("openid"))
 
 
 _HOUSEHOLD_OF = _household_of()  # built once: the chat asks at every form it starts
@@ -184,8 +183,10 @@ _HOUSEHOLD_OF = _household_of()  # built once: the chat asks at every form it st
 
 def household_of(openid: str) -> Household | None:
     """The household this WeChat user is a verified account of (their own first
-    application made it, or a check or staff linked them), else None. One query."""
-    return Session.scalar(_HOUSEHOLD_OF, {"openid": openid})
+    application made it, or a check or staff linked them), else None. Most residents who
+    start a form have none: one indexed lookup of an id, the household loaded only then."""
+    household_id = db.lookup(_HOUSEHOLD_OF, {"openid": openid})
+    return Session.get(Household, household_id) if household_id is not None else None
 
 
 def prefill(form_id: str, answers: dict) -> dict:

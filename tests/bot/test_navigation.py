@@ -175,3 +175,18 @@ def test_words_of_urgency_escalate_at_once(chat):
     assert case.kind == "urgent" and "断粮" in case.reason
     chat.say("人工")  # asking again adds to the same case
     assert Session.scalar(select(func.count(Escalation.id))) == 1
+
+
+def test_urgent_words_after_seven_days_drop_the_old_form_once(chat):
+    """One turn drops the expired conversation and opens the urgent case (which looks the
+    conversation up itself): the old form is gone and not brought up again."""
+    from models import Conversation, Escalation, Session
+    from sqlalchemy import select
+
+    start_household(chat)
+    keep(chat.openid, chat.session(), days_ago=7.1)
+    Session.remove()  # a new request: nothing of the conversation loaded
+    assert "比较紧急" in chat.say("家里断粮了，没钱吃饭")
+    assert Session.scalar(select(Escalation)).kind == "urgent"
+    assert Session.get(Conversation, chat.openid) is None
+    assert "超过7天" not in chat.say("你好")
