@@ -18,8 +18,8 @@ def household_programmes(session, household_id: int | None) -> list[dict]:
     and the caseworkers' worklist items. Rows with nothing say so (the template shows "—")."""
     rows = {p: {"programme": p, "label": labels.programme(p), "applications": [], "roll": [], "worklist": []}
             for p in SHOWN}
-    if household_id is None:
-        return list(rows.values())
+    if household_id is None:  # no household record yet (nothing shared to show)
+        return []
     automatic = set(session.scalars(select(AutoCase.application_id).where(AutoCase.household_id == household_id)))
     for app in session.scalars(select(Application).where(Application.household_id == household_id,
                                                          Application.state != "draft").order_by(Application.id)):
