@@ -568,6 +568,11 @@ def shipped(form_id, field_id):
     ("dibao", "district", "是的，思明区", "思明区"),
     ("dibao", "relation", "女儿", "child"),
     ("dibao", "relation", "我老伴", "spouse"),
+    ("dibao", "student_stage", "初二", "junior"),
+    ("dibao", "student_stage", "他读高三了", "senior"),
+    ("dibao", "student_stage", "小学五年级", "primary"),
+    ("dibao", "student_stage", "大一", "university"),
+    ("dibao", "student_stage", "上幼儿园大班", "preschool"),
     ("jiuye", "public_welfare", "愿意", True),
     ("jiuye", "available_from", "随时都可以", "today"),  # the day the test runs, not the day it was collected
     ("jiuye", "work_districts", "哪里都行", ["anywhere"]),
