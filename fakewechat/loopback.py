@@ -90,3 +90,26 @@ def serve_forever_until_stopped(server, banner):
     finally:
         server.stop()
     return 0
+
+
+def parser_for(name, description, port):
+    """The command line every fake shares: --host (loopback only), --port, --quiet."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m " + name, description=description)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=port, help="0 picks a free port")
+    parser.add_argument("--quiet", action="store_true", help="do not log each request")
+    return parser
+
+
+def run(name, parser, args, fake, banner):
+    """Start `fake` on the parsed --host/--port and serve until stopped; the exit status."""
+    if not is_loopback(args.host):
+        parser.error("refusing to listen on %r: the fake binds to loopback addresses only" % args.host)
+    try:
+        fake.start(args.host, args.port)
+    except OSError as exc:
+        print("%s: cannot listen on %s:%d: %s" % (name, args.host, args.port, exc), file=sys.stderr)
+        return 1
+    return serve_forever_until_stopped(fake, banner(fake))
