@@ -20,6 +20,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from policy import enums, situation as rules
 
+from .security import allow_upload
+
 NOT_JSON = "请求内容必须是一个JSON对象（Content-Type: application/json）"
 
 
@@ -295,9 +297,7 @@ def json_object() -> dict:
 
 def _multipart(max_bytes: int) -> dict:
     """The form fields and files of a multipart body (each file read up to max_bytes + 1)."""
-    # The whole request may be a file of max_bytes and the form around it; other calls keep
-    # the small body limit.
-    request.max_content_length = max_bytes + 64 * 1024
+    allow_upload(max_bytes)
     data: dict = dict(request.form.items())
     for name, upload in request.files.items():
         data[name] = upload.stream.read(max_bytes + 1)

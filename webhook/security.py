@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, ValidationError
@@ -81,6 +81,16 @@ class IdConverter(IntegerConverter):
         if len(value) > len(str(MAX_ID)):  # refuse before int() works on a megabyte of digits
             raise ValidationError()
         return super().to_python(value)
+
+
+# What a multipart form adds around its file (boundaries, headers, the other fields).
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+def allow_upload(max_bytes: int) -> None:
+    """Let this request's body hold one file of `max_bytes` and its form; every other request
+    keeps the small APP_MAX_BODY_BYTES (413 before a byte more is read)."""
+    request.max_content_length = max_bytes + FORM_OVERHEAD_BYTES
 
 
 def db_id(text: str) -> int:

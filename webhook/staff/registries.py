@@ -20,6 +20,7 @@ from models.tabular import MAX_BYTES
 from review import access, audit, labels
 from review.errors import NotAllowed
 
+from ..security import allow_upload
 from . import bp, found
 
 IMPORT_JOB = "tasks.discovery.import_registry"
@@ -33,7 +34,7 @@ def _upload_allowance():
     """The upload page takes a registry file (up to 50 MB); every other request keeps the small
     body limit. Runs before CSRF protection, which reads the form."""
     if request.endpoint == "staff.registry_upload":
-        request.max_content_length = MAX_BYTES + 64 * 1024
+        allow_upload(MAX_BYTES)
 
 
 @bp.record_once
