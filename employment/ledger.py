@@ -34,16 +34,13 @@ class Line:
     trainings: int = 0
     recommendations: int = 0
 
+    def gaps(self, need: dict) -> list[str]:
+        """Which of the year's 1-1-2 (visits, trainings, recommendations) are still short."""
+        return [kind for kind in ("visits", "trainings", "recommendations") if getattr(self, kind) < need[kind]]
+
     def short(self, need: dict) -> list[str]:
         """What is still missing this year, in words."""
-        missing = []
-        if self.visits < need["visits"]:
-            missing.append("走访")
-        if self.trainings < need["trainings"]:
-            missing.append("培训")
-        if self.recommendations < need["recommendations"]:
-            missing.append("推荐")
-        return missing
+        return [{"visits": "走访", "trainings": "培训", "recommendations": "推荐"}[kind] for kind in self.gaps(need)]
 
 
 def _utc(day: date) -> datetime:
@@ -145,14 +142,9 @@ WORKLIST_TTL_S = 8 * 24 * 3600  # a week of daily lists, and a day's slack
 
 def _missing_words(line: Line, required: dict) -> list[str]:
     """What a caseworker has still to do for this seeker this year, in their words."""
-    words = []
-    if line.visits < required["visits"]:
-        words.append("还没有上门走访")
-    if line.trainings < required["trainings"]:
-        words.append("还没有培训机会")
-    if line.recommendations < required["recommendations"]:
-        words.append(f"岗位推荐送达{line.recommendations}次，少于{required['recommendations']}次")
-    return words
+    words = {"visits": "还没有上门走访", "trainings": "还没有培训机会",
+             "recommendations": f"岗位推荐送达{line.recommendations}次，少于{required['recommendations']}次"}
+    return [words[kind] for kind in line.gaps(required)]
 
 
 def worklist(district: str, street: str | None, today: date) -> list[dict]:
