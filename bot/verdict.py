@@ -8,6 +8,7 @@ those programmes, in residents' words, members named by relation ("您的孩子�
 from __future__ import annotations
 
 import forms
+from forms import members
 from forms.situation_keys import canonical
 
 from .reply import Reply, render
@@ -43,34 +44,12 @@ RESTS_ON = {
     "jiaoyu": ("members[].student_stage", "members[].monthly_income", "financial_assets"),
     "weifang": ("housing.grade", "housing.plan", "housing.one_house"),
 }
-# How a member is named, by relation to the applicant (the household's `relation` question)
-# and sex: (male, female, not said).
-RELATION_WORDS = {
-    "spouse": ("丈夫", "妻子", "爱人"),
-    "child": ("孩子", "孩子", "孩子"),
-    "parent": ("父亲", "母亲", "父母"),
-    "sibling": ("兄弟", "姐妹", "兄弟姐妹"),
-    "grandchild": ("孙子", "孙女", "孙辈"),
-}
-SELF = "您本人"
+SELF = members.SELF
 
 
 def member_labels(answers: dict) -> list[str]:
     """How the resident reads each member: "您本人", "您的孩子（15岁）", "您的家人（70岁）"."""
-    members = answers.get("members") if answers else None
-    if not isinstance(members, list) or not members:
-        return [SELF]  # a form about one person
-    labels = [SELF]
-    for member in members[1:]:
-        member = member or {}
-        words = RELATION_WORDS.get(member.get("relation"), ("家人",) * 3)
-        word = words[{"male": 0, "female": 1}.get(member.get("sex"), 2)]
-        age = member.get("age")
-        labels.append(f"您的{word}（{age}岁）" if age is not None else f"您的{word}")
-    for i, label in enumerate(labels):  # twins: say which one
-        if labels.count(label) > 1:
-            labels[i] = f"{label.removesuffix('）')}，第{i + 1}位）" if label.endswith("）") else f"{label}（第{i + 1}位）"
-    return labels
+    return members.labels(answers.get("members") if answers else None)
 
 
 def situation(form_id: str, answers: dict) -> dict:

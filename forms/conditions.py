@@ -7,16 +7,20 @@ answers and nothing else, and change nothing.
 from jinja2 import StrictUndefined, UndefinedError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from forms import members
+
 _env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 # Answers and filters are all a definition needs; without Jinja's globals (range, lipsum,
 # cycler…) there is less to reach, and each evaluation has less to copy.
 _env.globals.clear()
+# What a template may call: how the chat names a member (`member_label`).
+_env.globals["kin"] = members.kin
 
 
 def names_used(source, expression):
     """The answer names a `when` (expression=True) or a template refers to."""
     text = "{{ (" + source + ") }}" if expression else source
-    return meta.find_undeclared_variables(_env.parse(text))
+    return meta.find_undeclared_variables(_env.parse(text)) - set(_env.globals)
 
 
 def compile_when(source):
@@ -56,5 +60,21 @@ def compile_when(source):
 
 def compile_template(source):
     template = _env.from_string(source)
-    used = names_used(source, expression=False)
-    return lambda scope: template.render(**{name: scope[name] for name in used})
+    used = tuple(sorted(names_used(source, expression=False)))
+    # Each walk renders every prompt again, and a member's name before each of their
+    # questions: remember the text for simple values, as compile_when does.
+    known: dict = {}
+
+    def render(scope):
+        values = tuple(scope[name] for name in used)
+        try:
+            return known[values]
+        except KeyError:
+            text = template.render(**dict(zip(used, values)))
+            if len(known) < 1024:
+                known[values] = text
+            return text
+        except TypeError:  # a list or dict among the values
+            return template.render(**dict(zip(used, values)))
+
+    return render

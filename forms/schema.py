@@ -293,13 +293,15 @@ def _field(origin, raw, ctx, scope, group):
             fail("a group cannot hold another group")
         if not raw["required"]:
             fail("a group is required (a count of 0 is how to say none)")
-        attrs["member_label"] = label = raw.get("member_label", DEFAULT_MEMBER_LABEL)
-        attrs["render_member_label"] = _template(label, scope | {"n"}, "member_label", fail)
         members_scope, inner = set(scope), []
         for member_origin, member_raw in _expand(raw.get("fields"), origin, ctx, frozenset({origin})):
             inner.append(_field(member_origin, member_raw, ctx, members_scope, raw))
             members_scope.add(inner[-1].id)
         attrs["fields"] = tuple(inner)
+        # The label may read the member's own answers (None until given): "您的妻子（43岁）"
+        # once the relation is known.
+        attrs["member_label"] = label = raw.get("member_label", DEFAULT_MEMBER_LABEL)
+        attrs["render_member_label"] = _template(label, members_scope | {"n"}, "member_label", fail)
 
     made = Field(**attrs)
     if made.maps_to is not None:

@@ -75,11 +75,12 @@ def applicable(form, answers):
             scope[field.id] = None
             continue
         seen = []
+        unanswered = dict.fromkeys(inner.id for inner in field.fields)
         for index, stored in enumerate(members):
             local = dict(scope, n=index + 1)
-            local["member"] = field.render_member_label(local)
             mine = {}
             for inner in field.fields:
+                local["member"] = field.render_member_label({**local, **unanswered, **mine})
                 inner_scope = {**local, **mine}
                 if inner.applies and not inner.applies(inner_scope):
                     mine[inner.id] = None

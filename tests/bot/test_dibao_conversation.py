@@ -11,7 +11,9 @@ def test_worked_example_from_menu_to_submission(chat):
 
     verdict = chat.fill(WORKED_EXAMPLE_PLAN)
     assert "请核对" in verdict and "没问题请回复“确认”" in verdict
-    assert "138****5678" in verdict  # the summary masks the phone number
+    summary = verdict + "\n".join(chat.pushed())  # a long summary goes on in a second message
+    assert "138****5678" in summary and "13812345678" not in summary  # the phone number is masked
+    assert "您的孩子（15岁）在读哪个阶段？ 初中" in summary  # members named as the verdict names them
 
     verdict = chat.say("确认")
     assert "✔ 低保：符合条件，每月约 710 元" in verdict

@@ -64,7 +64,8 @@ def test_the_relation_question_is_asked_for_every_member_but_the_applicant(chat)
     chat.say("43")
     reply = chat.say("女")
     assert "第2位家庭成员是您的什么人？" in reply and "配偶" in reply and "子女" in reply
-    assert "第2位家庭成员现在有工作吗？" in chat.say("配偶")
+    # From then on the questions name her as the verdict will
+    assert "您的妻子（43岁）现在有工作吗？" in chat.say("老婆")
 
 
 def test_a_refusal_says_how_far_in_the_first_message(chat):

@@ -119,6 +119,9 @@ def member(yaml_line):
      ["field a", "`when` uses age"]),
     # A member field sees n and member; the count question does not.
     (GOOD_MEMBERS.replace("prompt: 几口人？", "prompt: '{{ member }}几口人？'"), ["`prompt` uses member"]),
+    # A member's label reads that member's own answers, nothing unknown.
+    (GOOD_MEMBERS.replace("  fields:\n", "  member_label: '{{ kin(n, relation) }}'\n  fields:\n"),
+     ["field members", "`member_label` uses relation"]),
     # The rules need every member's age, always.
     ("- {id: a, type: yesno, prompt: 吗？, required: true, maps_to: owns_vehicle}\n",
      ["does not always ask each member's age"]),

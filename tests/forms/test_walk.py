@@ -77,6 +77,34 @@ def test_groups_ask_their_fields_once_per_member_with_the_members_label(form):
     assert questions[-1].n == 2 and not questions[-1].answered
 
 
+def test_a_member_is_named_by_their_answers_once_given(make_form):
+    form = make_form("""
+        - id: members
+          type: group
+          prompt: 几口人？
+          required: true
+          min: 1
+          max: 5
+          member_label: "{{ kin(n, relation, sex, age) }}"
+          fields:
+            - {id: age, type: integer, prompt: '{{ member }}多大？', required: true, min: 0, max: 120}
+            - {id: sex, type: choice, prompt: '{{ member }}的性别？', required: true,
+               options: [{value: male, label: 男}, {value: female, label: 女}]}
+            - {id: relation, type: choice, prompt: '{{ member }}是您的什么人？', required: false, when: n > 1,
+               options: [{value: child, label: 子女}, {value: parent, label: 父母}]}
+            - {id: employed, type: yesno, prompt: '{{ member }}有工作吗？', required: true}
+        """)
+    answers = fill(form, {}, "3", "45", "男", "否", "12", "女", "子女", "否", "70", "男", None)
+    prompts = [q.prompt for q in walk(form, answers)][1:]
+    assert prompts == [
+        "您本人多大？", "您本人的性别？", "您本人有工作吗？",
+        # a number until the relation is known, then as the verdict will say it
+        "第2位家庭成员多大？", "第2位家庭成员的性别？", "第2位家庭成员是您的什么人？", "您的孩子（12岁）有工作吗？",
+        # the relation skipped: the number stays
+        "第3位家庭成员多大？", "第3位家庭成员的性别？", "第3位家庭成员是您的什么人？", "第3位家庭成员有工作吗？",
+    ]
+
+
 def test_a_whole_walk_and_its_answers(form):
     answers = fill(form, {}, "否", "2", "45", "是", "2500", "10", "0", "x")
     assert next_question(form, answers) is None
@@ -194,7 +222,7 @@ def test_dibao_asks_students_and_tekun_only_where_they_apply():
     answers = fill(dibao, {}, "是", "是", "2", "70", "男", "否", "800", "否", "是", "12", "女", "孙子女", "是", "小学")
     question = next_question(dibao, answers)
     assert (question.path, question.prompt) == (
-        ("members", 1, "boarding"), "第2位家庭成员在学校寄宿（住校）吗？")
+        ("members", 1, "boarding"), "您的孙女（12岁）在学校寄宿（住校）吗？")
     assert ("members", 0, "scattered_tekun") in paths(dibao, answers)
     answers = fill(dibao, answers, "否", "否", "否", "否")
     assert next_question(dibao, answers).path == ("monthly_support_received",)
