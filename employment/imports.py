@@ -19,6 +19,7 @@ import policy
 from forms.errors import AnswerError
 from forms.types import parse_answer
 from models import Employer, Member, Opening, Seeker, Session, pii
+from models.registry import RegistryFact
 # The reader and cell checks are shared with discovery's registry imports (models/tabular.py).
 from models.tabular import MAX_BYTES, NO, YES, Bad, ImportRefused, read_rows  # noqa: F401 (names of this module)
 from models.tabular import checked as _checked, day as _date, fields as _fields, district as _district, integer as _int, yesno as _yesno
@@ -217,16 +218,30 @@ def unemployed_months(since: date | None, today: date) -> int:
 
 def kunnan_many(people: list[dict], today: date) -> list[bool]:
     """就业困难人员 by the rules (policy.assess_many), one situation per person. A registry row
-    says nothing of 户籍, disability or 低保: it is assessed as a Xiamen resident on the
-    registered-unemployed, age and duration grounds; staff or the chat add the rest."""
+    says nothing of 户籍 or disability: it is assessed as a Xiamen resident on the
+    registered-unemployed, age and duration grounds, and as a 低保 household where the person
+    is on the imported 低保 roll (`dibao_recipient`); staff or the chat add the rest."""
     if not people:
         return []
     situations = [{"date": today.isoformat(), "hukou_xiamen": True,
+                   "dibao_recipient": bool(p.get("dibao_recipient")),
                    "members": [{"age": p["age"], "sex": p["sex"] or "male",
                                 "registered_unemployed": bool(p["registered_unemployed"]),
                                 "unemployed_months": p["unemployed_months"]}]} for p in people]
     answers = policy.assess_many(situations, programmes=("jiuye_kunnan",))
     return [0 in answer["programmes"]["jiuye_kunnan"]["members"] for answer in answers]
+
+
+def dibao_roll(id_numbers: set[str], chunk: int = 500) -> set[str]:
+    """Those of `id_numbers` whose household receives 低保 by the last imported roll
+    (`registry import dibao_roll`): members of a 低保 household for 就业困难."""
+    by_index = {pii.blind_index(number): number for number in id_numbers}
+    indexes, found = list(by_index), set()
+    for start in range(0, len(indexes), chunk):
+        facts = Session.scalars(select(RegistryFact).where(
+            RegistryFact.kind == "dibao_roll", RegistryFact.person_index.in_(indexes[start:start + chunk])))
+        found |= {by_index[fact.person_index] for fact in facts if fact.data.get("programme") == "dibao"}
+    return found
 
 
 def import_seekers(path: str | Path, today: date | None = None) -> Outcome:
@@ -245,12 +260,14 @@ def import_seekers(path: str | Path, today: date | None = None) -> Outcome:
     if problems:
         raise ImportRefused(f"有 {len(problems)} 行不对，整个文件没有导入。请改正后重新导入：", problems)
     people = []
+    on_roll = dibao_roll({values["id_number"] for _, values in rows})
     for _, values in rows:
         age = values.pop("age")
         born = birth_year(values["id_number"])
         people.append({"age": today.year - born if age is None else age, "sex": values["sex"],
                        "registered_unemployed": values["registered_unemployed"],
-                       "unemployed_months": unemployed_months(values["unemployed_since"], today)})
+                       "unemployed_months": unemployed_months(values["unemployed_since"], today),
+                       "dibao_recipient": values["id_number"] in on_roll})
         values["birth_year"] = born
     verdicts = kunnan_many(people, today)
     outcome = Outcome()

@@ -62,6 +62,7 @@ KEYS = {
     "financial_assets": MONEY,
     "owns_vehicle": BOOL,
     "has_able_supporter": BOOL,
+    "dibao_recipient": BOOL,
     "medical_total_cost": MONEY,
     "members": Members(1, MAX_MEMBERS),
     "members[].age": Whole(0, 120),

@@ -189,6 +189,7 @@ HOUSEHOLD_KEYS = {
     "financial_assets": ("家庭金融资产", _MONEY),
     "owns_vehicle": ("是否拥有机动车", _FLAG),
     "has_able_supporter": ("家庭以外是否有能够赡养扶养的义务人", _FLAG),
+    "dibao_recipient": ("是否已是低保家庭", _FLAG),
     "medical_total_cost": ("一年内医疗费用总额", _MONEY),
 }
 MEMBER_KEYS = {

@@ -100,6 +100,13 @@ class owns_vehicle(Variable):
     label = "家庭拥有机动车（普通二轮、三轮摩托车和残疾人功能性补偿代步车除外）"
 
 
+class dibao_recipient(Variable):
+    value_type = bool
+    entity = Household
+    definition_period = MONTH
+    label = "已是低保家庭（正在领取低保金）"
+
+
 class has_able_supporter(Variable):
     value_type = bool
     entity = Household

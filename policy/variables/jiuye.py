@@ -43,7 +43,9 @@ class jiuye_kunnan(Variable):
         reason = (
             (older & (months >= p.older_unemployed_months))
             | (person("disability_kind", period) != DisabilityKind.none)
-            | person.household("dibao_eligible", period)
+            # A 低保 household is one that receives it, not one a pre-check finds might: a
+            # seeker's form or registry row says nothing of the household's income.
+            | person.household("dibao_recipient", period)
             | (months >= p.long_term_unemployed_months)
             | person("land_expropriated", period)
         )

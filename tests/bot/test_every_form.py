@@ -42,7 +42,7 @@ def test_yiliao_is_an_estimate_without_an_application(chat):
 
 def test_jiuye_registers_a_job_seeker(chat):
     plan = {"name": "林芳", "sex": "女", "age": "45", "hukou_xiamen": "是", "education": "2",
-            "registered_unemployed": "是", "unemployed_months": "8", "land_expropriated": "否",
+            "registered_unemployed": "是", "unemployed_months": "8", "land_expropriated": "否", "dibao_recipient": "否",
             "disabled": "否", "skills": "收银、保洁", "desired_work": "超市收银", "work_districts": "1,2",
             "public_welfare": "是", "contact": "1", "phone": "13912345678",
             "id_number": "11010519491231002X", "district": "2", "consent": "1"}

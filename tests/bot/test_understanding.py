@@ -39,7 +39,7 @@ def test_the_dibao_form_in_residents_own_words(chat):
 
 def test_a_job_seeker_in_their_own_words(chat):
     plan = {"name": "林芳", "sex": "女", "age": "四十五岁", "hukou_xiamen": "是的", "education": "初中毕业",
-            "registered_unemployed": "办过", "unemployed_months": "半年", "land_expropriated": "不是",
+            "registered_unemployed": "办过", "unemployed_months": "半年", "land_expropriated": "不是", "dibao_recipient": "没有",
             "disabled": "没有", "desired_work": "超市收银", "work_districts": "哪里都行",
             "public_welfare": "愿意", "available_from": "随时都可以", "contact": "微信就行",
             "phone": "13912345678", "id_number": "11010519491231002X", "district": "湖里", "consent": "同意"}
@@ -80,7 +80,7 @@ def test_a_range_is_refused_not_guessed(chat):
 
 def test_a_date_hint_gives_this_years_example(chat):
     plan = {"name": "林芳", "sex": "女", "age": "45", "hukou_xiamen": "是", "education": "2",
-            "registered_unemployed": "是", "unemployed_months": "8", "land_expropriated": "否",
+            "registered_unemployed": "是", "unemployed_months": "8", "land_expropriated": "否", "dibao_recipient": "否",
             "disabled": "否", "desired_work": "保洁", "work_districts": "1", "public_welfare": "是"}
     chat.click("APPLY_JIUYE")
     while chat.question().path != ("available_from",):

@@ -7,7 +7,7 @@ from tests.examples import WORKED_EXAMPLE_PLAN, typed
 HOUSEHOLD = dict(WORKED_EXAMPLE_PLAN)
 WEIFANG = HOUSEHOLD | {"graded": "是", "house_grade": "D", "one_house": "是", "plan": "2", "area_m2": "80"}
 JOB_SEEKER = {"name": "林芳", "sex": "女", "age": "45", "hukou_xiamen": "是", "education": "2",
-              "registered_unemployed": "是", "unemployed_months": "8", "land_expropriated": "否",
+              "registered_unemployed": "是", "unemployed_months": "8", "land_expropriated": "否", "dibao_recipient": "否",
               "disabled": "否", "desired_work": "超市收银", "work_districts": "1,2", "public_welfare": "是",
               "contact": "1", "phone": "13912345678", "id_number": "11010519491231002X", "district": "2",
               "consent": "1"}

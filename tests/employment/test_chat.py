@@ -13,7 +13,7 @@ from .builders import id_number, make_employer, make_opening
 OPENID = "o-jobseeker"
 # 林芳, 45, unemployed 8 months and registered: a 就业困难人员 by the rules.
 PLAN = {"name": "林芳", "sex": "女", "age": "45", "hukou_xiamen": "是", "education": "2",
-        "registered_unemployed": "是", "unemployed_months": "8", "land_expropriated": "否",
+        "registered_unemployed": "是", "unemployed_months": "8", "land_expropriated": "否", "dibao_recipient": "否",
         "disabled": "否", "skills": "收银、保洁", "desired_work": "保洁", "work_districts": "1",
         "public_welfare": "是", "contact": "1", "phone": "13912345678",
         "id_number": id_number(7, born="19751231"), "district": "1", "consent": "1"}

@@ -139,3 +139,24 @@ def test_bad_identity_numbers_and_duplicates_are_reported_by_line(app, tmp_path)
     with pytest.raises(imports.ImportRefused) as refused:
         imports.import_seekers(dup)
     assert refused.value.problems == [(3, "身份证号码和第2行重复")]
+
+
+def test_a_seeker_is_of_a_dibao_household_only_by_the_dibao_roll(app, tmp_path):
+    """Born 1996, out of work a month: no reason of age or duration. A row says nothing of the
+    household's income, so only the imported 低保 roll makes them a 低保 household's member."""
+    from discovery import registries
+    from tests.discovery.registry_files import write
+
+    young = {n: id_number(n, born="19960101") for n in (1, 2, 3)}
+    roll = [{"id_number": young[1], "name": "王低保", "district": "思明区", "street": "鹭江街道",
+             "programme": "低保", "monthly_amount": "800", "since": "2025-01-01"},
+            {"id_number": young[2], "name": "李边缘", "district": "思明区", "street": "鹭江街道",
+             "programme": "低收入", "monthly_amount": "0", "since": "2025-01-01"}]
+    registries.import_file("dibao_roll", write(tmp_path / "roll.csv", "dibao_roll", roll))
+    Session.commit()
+    rows = [seeker_row(n, name=name, id_number=young[n], sex="男", unemployed_since="2026-10-20")
+            for n, name in ((1, "王低保"), (2, "李边缘"), (3, "张无名"))]
+    imports.import_seekers(write_csv(tmp_path / "seekers.csv", SEEKERS_HEADER, rows))
+    Session.commit()
+    kunnan = {s.name: s.jiuye_kunnan for s in Session.scalars(select(Seeker))}
+    assert kunnan == {"王低保": True, "李边缘": False, "张无名": False}

@@ -82,7 +82,7 @@ HOUSEHOLD = {
     "financial_assets", "owns_vehicle", "has_able_supporter",
 }
 HOUSING = {"housing.grade", "housing.one_house", "housing.plan", "housing.area_m2", "housing.repair_cost"}
-JIUYE = {"hukou_xiamen", "members[].age", "members[].sex", "members[].graduate",
+JIUYE = {"hukou_xiamen", "dibao_recipient", "members[].age", "members[].sex", "members[].graduate",
          "members[].registered_unemployed", "members[].unemployed_months",
          "members[].land_expropriated", "members[].disability.kind", "members[].disability.grade"}
 DAIKUAN = {"members[].age", "members[].registered_unemployed", "members[].graduate", "loan.group",

@@ -129,14 +129,14 @@ def test_answers_that_do_not_apply_never_reach_the_situation():
 
 def test_the_jiuye_registration_feeds_the_employment_difficulty_keys():
     jiuye = forms.get("jiuye")
-    replies = ["林秀英", "女", "45", "是", "初中", "是", "8个月", "否", "是", "视力残疾", "3",
+    replies = ["林秀英", "女", "45", "是", "初中", "是", "8个月", "否", "不是", "是", "视力残疾", "3",
                "保洁员", "保洁、家政", "1,2", "是", "2025年9月1日", "3", "lin@example.com",
                "139 1234 5678", "11010519491231002x", "思明区", "1"]
     answers = chat(jiuye, replies)
     assert answers["work_districts"] == ["思明区", "湖里区"]
     assert answers["available_from"] == "2025-09-01" and answers["email"] == "lin@example.com"
     assert to_situation(jiuye, answers) == {
-        "hukou_xiamen": True,
+        "hukou_xiamen": True, "dibao_recipient": False,
         "members": [{"sex": "female", "age": 45, "registered_unemployed": True, "unemployed_months": 8,
                      "land_expropriated": False, "disability": {"kind": "visual", "grade": 3}}],
     }

@@ -14,7 +14,7 @@ from tests.examples import WORKED_EXAMPLE_PLAN, typed
 
 FAMILY_PHONE = WORKED_EXAMPLE_PLAN["phone"]
 JOB_PLAN = {"education": "初中", "graduate": "否", "registered_unemployed": "否", "unemployed_months": "0",
-            "land_expropriated": "否", "skills": "做饭", "desired_work": "保洁", "work_districts": "思明区",
+            "land_expropriated": "否", "dibao_recipient": "否", "skills": "做饭", "desired_work": "保洁", "work_districts": "思明区",
             "public_welfare": "是", "available_from": "明天", "contact": "1", "email": "跳过", "consent": "1"}
 HOUSE_PLAN = {"graded": "是", "house_grade": "D", "one_house": "是", "plan": "1", "area_m2": "80",
               "repair_cost": "0", "house_photo": "<photo>", "house_location": "<location>"}
