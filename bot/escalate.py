@@ -16,10 +16,11 @@ from sqlalchemy import select
 import review
 from channels import media
 from channels.inbound import InboundEvent
-from models import DISTRICTS, Conversation, InboundMessage, OutboundMessage, Session, kv, utcnow
+from models import DISTRICTS, InboundMessage, OutboundMessage, Session, kv, utcnow
 from review import escalations
 
 from . import intents
+from . import session as sessions
 from .reply import Reply, render
 
 TRANSCRIPT_MESSAGES = 30
@@ -175,8 +176,7 @@ def _answer(case, event: InboundEvent, text: str | None, command: str | None, fi
 
 def _applying(openid: str) -> bool:
     """Has the resident an application open in the chat (a form, documents to send)?"""
-    row = Session.get(Conversation, openid)
-    return row is not None and row.updated_at >= utcnow() - timedelta(days=7)
+    return sessions.applying(openid)
 
 
 _NUMBERS = {str(i + 1): district for i, district in enumerate(DISTRICTS)} | \
