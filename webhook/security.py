@@ -12,6 +12,7 @@ import re
 
 from flask import Flask, Request, Response, request
 from flask.json.provider import DefaultJSONProvider
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, ValidationError
 
@@ -114,10 +115,21 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; object-src 'none'; base-uri 'sel
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions (the console's log-in), without building the signer for
+    a request that brings no session cookie: WeChat's deliveries, the mini-program's calls."""
+
+    def open_session(self, app, request):
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
     """Before any blueprint is registered: the `int` converter applies as routes are added."""
     app.json = JSONProvider(app)
     app.request_class = HardenedRequest
+    app.session_interface = CookieSessions()
     app.url_map.converters["int"] = IdConverter
     production = app.config["APP_ENV"] == "production"
 
