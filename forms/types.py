@@ -26,6 +26,7 @@ import cn2an
 import yaml
 
 from forms.errors import AnswerError
+from policy.situation import local_today
 
 MAX_MONEY = 100_000_000  # no household answer is near 1亿; beyond is a typing slip
 DEFAULT_MAX_LENGTH = 200
@@ -460,7 +461,7 @@ def _relative_day(text):
 
 
 def _date(field, raw):
-    today = datetime.date.today()
+    today = local_today()
     unreadable = Unreadable(f"请回复日期，例如 {today.year}年{today.month}月{today.day}日。")
     if type(raw) is not str:
         raise unreadable
@@ -515,7 +516,7 @@ def _id_number(field, raw):
         birth = datetime.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
         raise AnswerError("身份证号码中的出生日期不对，请核对。") from None
-    if not datetime.date(EARLIEST_YEAR, 1, 1) <= birth <= datetime.date.today():
+    if not datetime.date(EARLIEST_YEAR, 1, 1) <= birth <= local_today():
         raise AnswerError("身份证号码中的出生日期不对，请核对。")
     if id_check_character(text[:17]) != text[17]:
         raise AnswerError("身份证号码有误（校验位对不上），请逐位核对。")

@@ -249,8 +249,14 @@ class Answers:
         return int(numpy.searchsorted(self.first_member, member_position, side="right")) - 1
 
 
+def local_today() -> datetime.date:
+    """Today in Xiamen (UTC+8), whatever zone the server's clock is set to: at 01:00 in
+    Xiamen a server on UTC is still at yesterday."""
+    return datetime.datetime.now(CHINA).date()
+
+
 def today():
-    return datetime.datetime.now(CHINA).date().isoformat()
+    return local_today().isoformat()
 
 
 # --- naming a bad answer -------------------------------------------------------

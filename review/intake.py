@@ -5,12 +5,11 @@ household of their first one.
 """
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
 from models import (Application, ApplicationDocument, Clue, Household, Member, Resident, Session,
                     Transition, pii)
+from policy.situation import local_today
 
 from . import escalations, profile
 
@@ -64,7 +63,7 @@ def _household(openid: str, answers: dict) -> Household:
         household = Household(district=answers.get("district") or "思明区", street=answers.get("street"),
                               address=answers.get("address"), hukou_xiamen=bool(answers.get("hukou_xiamen", True)))
         people = answers.get("members") or [{}]
-        this_year = date.today().year
+        this_year = local_today().year
         household.members = [
             Member(position=i, relation="申请人" if i == 0 else None, sex=person.get("sex"),
                    birth_year=this_year - person["age"] if isinstance(person.get("age"), int) else None)

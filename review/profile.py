@@ -31,6 +31,7 @@ import forms
 from forms.registry import DEFINITIONS
 from models import (Application, ApplicationDocument, Household, HouseholdChange, HouseholdLink, Member,
                     Resident, Session, StaffUser, db, pii, utcnow)
+from policy.situation import local_today
 
 from . import access, audit, labels
 from .casefile import DOCUMENT_STATES
@@ -145,7 +146,7 @@ def profile_answers(household: Household | None, today: date | None = None) -> d
     a stale answer is left out, so a form walking these answers asks it again."""
     if household is None or not household.profile:
         return {}
-    today = today or date.today()
+    today = today or local_today()
     stored = _stored(household)
     answers = _current(stored, today)
     stamps = stored["updated_at"]
@@ -166,7 +167,7 @@ def stale_keys(household: Household | None, today: date | None = None) -> list[s
     """What the profile holds but will be asked again, as paths ("members.0.monthly_income")."""
     if household is None or not household.profile:
         return []
-    today = today or date.today()
+    today = today or local_today()
     stored = _stored(household)
     return sorted(path for path in _flat(stored["answers"])
                   if path != GROUP and _stale(path, stored["updated_at"].get(path), today))
@@ -305,7 +306,7 @@ def _order(path: str):
 def _sync_members(household: Household, answers: dict) -> None:
     """The member rows follow the profile (relation, sex, birth year): staff lists and the
     signatures read them. Rows are added, never deleted here: other records point at them."""
-    this_year = date.today().year
+    this_year = local_today().year
     relations = {o.value: o.label for o in _member_fields()["relation"].options}
     rows = {m.position: m for m in household.members}
     for i, member in enumerate(answers.get(GROUP) or []):
@@ -491,7 +492,7 @@ def page(staff: StaffUser, household: Household, whole: bool) -> Page:
     """What the household page shows: the profile, its history, every document of the
     household's applications staff may see, and the WeChat users linked or asking."""
     stored = _stored(household)
-    today = date.today()
+    today = local_today()
     answers = _current(stored, today)
     view = Page(stale=[key_label(k) for k in stale_keys(household, today)])
     for key, value in answers.items():

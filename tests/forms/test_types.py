@@ -9,6 +9,7 @@ import forms
 from forms import AnswerError, FormError, parse_answer, understand
 from forms.schema import form_fields
 from forms.types import id_check_character
+from policy.situation import local_today
 
 
 def accepts(field, raw, expected):
@@ -186,7 +187,7 @@ def test_date_accepts(date, raw):
     accepts(date, raw, "2019-08-15")
 
 
-THIS_YEAR = f"例如 {datetime.date.today().year}年"
+THIS_YEAR = f"例如 {local_today().year}年"
 
 
 @pytest.mark.parametrize("raw, words", [
@@ -220,7 +221,7 @@ def test_id_number_refuses_impossible_birth_dates(id_number):
     # Valid check characters, so only the birth date can be what is refused.
     for first17 in ("11010519491331002", "11010519490230002", "11010518891231002"):
         refuses(id_number, first17 + id_check_character(first17), "出生日期")
-    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).strftime("%Y%m%d")
+    tomorrow = (local_today() + datetime.timedelta(days=1)).strftime("%Y%m%d")
     first17 = "110105" + tomorrow + "002"
     refuses(id_number, first17 + id_check_character(first17), "出生日期")
 
@@ -496,12 +497,12 @@ def test_aliases_are_checked_at_load(make_field, aliases, problem):
 
 
 def this_year(month, day):
-    return datetime.date(datetime.date.today().year, month, day)
+    return datetime.date(local_today().year, month, day)
 
 
 @pytest.mark.parametrize("raw", ["{y}年3月1日", "{y}.3.1", "{y}-03-01", "{y}年3月1号"])
 def test_full_dates_need_no_note(date, raw):
-    understood(date, raw.format(y=datetime.date.today().year), this_year(3, 1).isoformat(), None)
+    understood(date, raw.format(y=local_today().year), this_year(3, 1).isoformat(), None)
 
 
 @pytest.mark.parametrize("raw", ["3月1日", "3月1号", "三月一号"])
@@ -514,12 +515,12 @@ def test_a_day_without_a_year_is_this_years(date, raw):
     ("随时都可以", 0, "今天"), ("随时", 0, "今天"), ("马上", 0, "今天"), ("明天就能上班", 1, "明天"),
 ])
 def test_days_said_from_today(date, raw, days, name):
-    day = datetime.date.today() + datetime.timedelta(days=days)
+    day = local_today() + datetime.timedelta(days=days)
     understood(date, raw, day.isoformat(), f"已按{name}（{day.year}年{day.month}月{day.day}日）记录。")
 
 
 def test_a_month_alone_asks_for_the_day_with_this_years_example(date):
-    year = datetime.date.today().year
+    year = local_today().year
     assert refuses(date, "今年3月", "具体哪一天") == f"请说到具体哪一天，例如 {year}年3月1日。"
     assert refuses(date, "去年5月", "具体哪一天") == f"请说到具体哪一天，例如 {year - 1}年5月1日。"
     assert refuses(date, "明天不行", "请回复日期").count("例如") == 1
@@ -582,7 +583,7 @@ def shipped(form_id, field_id):
 ])
 def test_the_shipped_forms_understand_answers_residents_gave(form_id, field_id, raw, expected):
     if expected == "today":
-        expected = datetime.date.today().isoformat()
+        expected = local_today().isoformat()
     assert parse_answer(shipped(form_id, field_id), raw) == expected
 
 
@@ -593,3 +594,20 @@ def test_the_note_flows_through_answering_a_form():
     assert answered.note == "已按 80,000 元记录。"
     assert forms.answer(form, {}, ("medical_total_cost",), "八万左右") == answered.answers
     assert forms.answer_noted(form, {}, ("medical_total_cost",), "80000").note is None
+
+
+def test_today_is_xiamens_whatever_zone_the_server_runs_in(date, monkeypatch):
+    """A server on UTC is at yesterday for the first 8 hours of a Xiamen day. Run in a zone
+    whose date differs from Xiamen's right now, so that a server's own date would show."""
+    import time
+
+    xiamen_hour = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).hour
+    monkeypatch.setenv("TZ", "Etc/GMT+12" if xiamen_hour < 20 else "Etc/GMT-14")  # UTC-12 / UTC+14
+    time.tzset()
+    try:
+        assert datetime.date.today() != local_today()  # the zones disagree on the date
+        day = local_today() + datetime.timedelta(days=1)
+        understood(date, "明天", day.isoformat(), f"已按明天（{day.year}年{day.month}月{day.day}日）记录。")
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -47,9 +47,9 @@ def _choices() -> list[dict]:
 
 
 def _page(form=None, preview=None, problem=None, status=200):
-    from datetime import date
+    from policy.situation import today as xiamen_today
 
-    today = date.today().isoformat()
+    today = xiamen_today()
     choices = _choices()
     for choice in choices:
         now = cited(choice["name"], today)
