@@ -26,6 +26,7 @@ _EXTRA = {
     "integer": {"min", "max", "unit"},
     "money": {"min", "max"},
     "choice": {"options", "multiple"},
+    "yesno": {"aliases"},
     "group": {"min", "max", "unit", "fields", "member_label"},
 }
 _FORM_KEYS = {"id", "title", "description", "fields"}
@@ -62,6 +63,7 @@ class Field:
     pattern: str | None = None
     fields: tuple = ()
     member_label: str | None = None
+    aliases: tuple = ()  # a yesno's: what residents say that means yes (打零工 for 有工作)
     # Compiled from the text above: `applies(scope)`, `render_*(scope)`.
     applies: Callable | None = dataclass_field(default=None, repr=False)
     render_prompt: Callable | None = dataclass_field(default=None, repr=False)
@@ -283,6 +285,12 @@ def _field(origin, raw, ctx, scope, group):
             except (re.error, TypeError) as problem:
                 fail(f"`pattern` is not a regular expression: {problem}")
             attrs["pattern"] = raw["pattern"]
+    if kind == "yesno" and "aliases" in raw:
+        aliases = raw["aliases"]
+        if not isinstance(aliases, list) or not aliases or any(
+                type(a) is not str or not a.strip() or a.strip().isdigit() for a in aliases):
+            fail("`aliases` must be a non-empty list of words (not only digits)")
+        attrs["aliases"] = tuple(a.strip() for a in aliases)
     if kind == "choice":
         attrs["options"] = _options(raw, fail)
         if type(raw.get("multiple", False)) is not bool:

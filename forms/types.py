@@ -285,8 +285,9 @@ def _echoes(words_said, prompt):
     return any(words_said[i:i + 2] in prompt for i in range(len(words_said) - 1))
 
 
-def _polarity(clause, prompt):
-    """True (yes), False (no), None (neither) or _UNSURE for one clause of an answer."""
+def _polarity(clause, prompt, aliases=()):
+    """True (yes), False (no), None (neither) or _UNSURE for one clause of an answer.
+    `aliases`: the field's own words for yes (打零工 to "有工作吗")."""
     said = words()["yesno"]
     clause = _strip_all(clause, said["lead"], said["particles"])
     repeated = re.fullmatch(r"(.+?)\1+", clause)  # 对对对, 没有没有
@@ -316,6 +317,8 @@ def _polarity(clause, prompt):
             return None if any(n in rest for n in negations) else True  # holds both
     if len(clause) >= 2 and clause in prompt:
         return True  # the question's own words: 住校 to "……寄宿（住校）吗？"
+    if any(alias in clause for alias in aliases):
+        return True  # a negated one (不打零工) was a no above
     return None
 
 
@@ -333,7 +336,8 @@ def _yesno(field, raw):
         return False
     prompt = unicodedata.normalize("NFKC", field.prompt).lower()
     clauses = [c for c in _clauses(text) if c not in said["fillers"]] or _clauses(text)
-    readings = [_polarity(clause, prompt) for clause in clauses]
+    aliases = [_plain(a).lower() for a in getattr(field, "aliases", ())]
+    readings = [_polarity(clause, prompt, aliases) for clause in clauses]
     answers = {reading for reading in readings if reading in (True, False)}
     if _UNSURE in readings or len(answers) != 1:
         raise unreadable

@@ -563,6 +563,11 @@ def shipped(form_id, field_id):
     ("dibao", "owns_vehicle", "没有车", False),
     ("dibao", "boarding", "不住校", False),
     ("dibao", "employed", "没工作，身体不好", False),
+    # what the question's help counts as work, in the resident's words
+    ("dibao", "employed", "打零工", True),
+    ("dibao", "employed", "在家种地", True),
+    ("dibao", "employed", "偶尔打打零工", True),
+    ("dibao", "employed", "不打零工了", False),
     ("dibao", "prior_year_medical_aid", "没领过", 0),
     ("dibao", "monthly_income", "两千六", 2600),
     ("dibao", "financial_assets", "1500左右", 1500),
