@@ -124,6 +124,9 @@ def test_the_chat_names_members_by_relation_in_the_verdict_and_the_checklist(cha
     assert "✔ 教育救助：您的孩子（15岁）符合条件" in first
     checklist = "\n".join(chat.pushed())
     assert "身份证（您的妻子，43岁）" in checklist and "第2位家庭成员" not in first + checklist
+    # one document a line, the declarations signed on the phone included
+    assert "\n1. 身份证（您本人）\n2. 身份证（您的妻子，43岁）\n3. 户口簿\n" in checklist
+    assert "\n7. 家庭财产申报表（签字）（已替您填好，手机上签字）\n8. " in checklist
     assert "您的孩子（15岁）在读初中" in chat.say("为什么")
 
 
