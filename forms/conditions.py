@@ -31,11 +31,7 @@ def compile_when(source):
     does not apply when what it depends on is unknown.
     """
     expression = _env.compile_expression(source)
-    # Jinja copies every name it is given into a new context; give only those used.
     used = tuple(sorted(names_used(source, expression=True)))
-    # A condition is a pure function of the answers it reads, and every walk of a form asks
-    # it again: remember results for simple values (a Jinja evaluation costs ~20 µs).
-    known: dict = {}
 
     def evaluate(values):
         try:
@@ -43,38 +39,32 @@ def compile_when(source):
         except (TypeError, UndefinedError):
             return False
 
-    def applies(scope):
-        values = tuple(scope[name] for name in used)
-        try:
-            return known[values]
-        except KeyError:
-            result = evaluate(values)
-            if len(known) < 1024:
-                known[values] = result
-            return result
-        except TypeError:  # a list or dict among the values: not hashable, evaluate each time
-            return evaluate(values)
-
-    return applies
+    return _remembered(evaluate, used)
 
 
 def compile_template(source):
     template = _env.from_string(source)
     used = tuple(sorted(names_used(source, expression=False)))
-    # Each walk renders every prompt again, and a member's name before each of their
-    # questions: remember the text for simple values, as compile_when does.
+    return _remembered(lambda values: template.render(**dict(zip(used, values))), used)
+
+
+def _remembered(compute, used, most=1024):
+    """`compute(values of the names used)` as a function of the scope, remembered for simple
+    values: a condition or a prompt is a pure function of the answers it reads, and every
+    walk of a form asks each again (a Jinja evaluation costs ~20 µs). Jinja copies every
+    name it is given into a new context, so only those used are given."""
     known: dict = {}
 
-    def render(scope):
+    def call(scope):
         values = tuple(scope[name] for name in used)
         try:
             return known[values]
         except KeyError:
-            text = template.render(**dict(zip(used, values)))
-            if len(known) < 1024:
-                known[values] = text
-            return text
-        except TypeError:  # a list or dict among the values
-            return template.render(**dict(zip(used, values)))
+            result = compute(values)
+            if len(known) < most:
+                known[values] = result
+            return result
+        except TypeError:  # a list or dict among the values: not hashable, computed each time
+            return compute(values)
 
-    return render
+    return call

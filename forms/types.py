@@ -322,6 +322,12 @@ def _polarity(clause, prompt, aliases=()):
     return None
 
 
+@functools.cache
+def _yes_terms(field):
+    """A yesno's own words for yes, normalised like answers."""
+    return tuple(_plain(alias).lower() for alias in field.aliases)
+
+
 def _yesno(field, raw):
     unreadable = Unreadable("请回复“是”或“否”。")
     if type(raw) is bool:
@@ -336,8 +342,7 @@ def _yesno(field, raw):
         return False
     prompt = unicodedata.normalize("NFKC", field.prompt).lower()
     clauses = [c for c in _clauses(text) if c not in said["fillers"]] or _clauses(text)
-    aliases = [_plain(a).lower() for a in getattr(field, "aliases", ())]
-    readings = [_polarity(clause, prompt, aliases) for clause in clauses]
+    readings = [_polarity(clause, prompt, _yes_terms(field)) for clause in clauses]
     answers = {reading for reading in readings if reading in (True, False)}
     if _UNSURE in readings or len(answers) != 1:
         raise unreadable
