@@ -25,16 +25,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from forms.errors import AnswerError
-from forms.types import parse_answer
+from forms.types import cell_reader
 from models import Household, Member, Session, pii, utcnow
 from review.routing import local_date
 from models.registry import KINDS, RegistryFact, RegistryImport
-from models.tabular import Bad, checked, day, district, fail, fields, money, read_rows, refuse_rows, yesno, integer
+from models.tabular import Bad, checked, day, district, fail, fields, money, parsed, read_rows, refuse_rows, yesno, integer
 
 HEADERS = {
     "dibao_roll": ("id_number", "name", "district", "street", "programme", "monthly_amount", "since"),
@@ -70,8 +68,8 @@ _GRADES = {"1": 1, "2": 2, "3": 3, "4": 4, "一级": 1, "二级": 2, "三级": 3
 AREA_DISTRICTS = {"350202": "思明区", "350203": "思明区", "350204": "思明区", "350205": "海沧区",
                   "350206": "湖里区", "350211": "集美区", "350212": "同安区", "350213": "翔安区"}
 
-_ID = SimpleNamespace(type="id_number", error=None)
-_PHONE = SimpleNamespace(type="phone", error=None)
+_ID = cell_reader("id_number")
+_PHONE = cell_reader("phone")
 
 
 @dataclass
@@ -84,23 +82,11 @@ class Person:
 # ---- checking rows ------------------------------------------------------------------------------
 
 def _id(row, key="id_number", label="身份证号码", required=True):
-    if not row[key]:
-        if required:
-            raise Bad(f"{label}（{key}）不能为空")
-        return None
-    try:
-        return parse_answer(_ID, row[key])
-    except AnswerError as err:
-        raise Bad(f"{label}（{key}）不对：{err.message}") from None
+    return parsed(row, key, label, _ID, required=required)
 
 
 def _phone(row):
-    if not row["phone"]:
-        return None
-    try:
-        return parse_answer(_PHONE, row["phone"])
-    except AnswerError:
-        raise Bad(f"手机号码（phone）“{row['phone']}”不对，应为11位手机号") from None
+    return parsed(row, "phone", "手机号码", _PHONE, required=False, hint="应为11位手机号")
 
 
 def _name(row):

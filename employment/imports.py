@@ -11,18 +11,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 
 from sqlalchemy import select
 
 import policy
-from forms.errors import AnswerError
-from forms.types import parse_answer
+from forms.types import cell_reader
 from models import Employer, Member, Opening, Seeker, Session, pii
 from models.registry import RegistryFact
 # The reader and cell checks are shared with discovery's registry imports (models/tabular.py).
 from models.tabular import MAX_BYTES, NO, YES, Bad, ImportRefused, read_rows  # noqa: F401 (names of this module)
-from models.tabular import checked as _checked, day as _date, fields as _fields, district as _district, integer as _int, yesno as _yesno
+from models.tabular import checked as _checked, parsed as _parsed, day as _date, fields as _fields, district as _district, integer as _int, yesno as _yesno
 
 from . import data
 
@@ -163,24 +161,16 @@ def _update(record, values: dict) -> bool:
 
 # ---- seekers ------------------------------------------------------------------------------------
 
-_ID = SimpleNamespace(type="id_number", error=None)
-_PHONE = SimpleNamespace(type="phone", error=None)
+_ID = cell_reader("id_number")
+_PHONE = cell_reader("phone")
 
 
 def _seeker(row) -> dict:
     def id_number():
-        try:
-            return parse_answer(_ID, row["id_number"])
-        except AnswerError as err:
-            raise Bad(f"身份证号码（id_number）不对：{err.message}") from None
+        return _parsed(row, "id_number", "身份证号码", _ID)
 
     def phone():
-        if not row["phone"]:
-            return None
-        try:
-            return parse_answer(_PHONE, row["phone"])
-        except AnswerError:
-            raise Bad(f"手机号码（phone）“{row['phone']}”不对，应为11位手机号") from None
+        return _parsed(row, "phone", "手机号码", _PHONE, required=False, hint="应为11位手机号")
 
     def sex():
         if row["sex"] and row["sex"].lower() not in SEX:

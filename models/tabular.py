@@ -128,6 +128,22 @@ def fail(message):
     raise Bad(message)
 
 
+def parsed(row, key, label, parse, *, required=True, hint=None):
+    """A cell read by `parse`, a form field's own rules (forms.types.cell_reader: the chat's
+    identity and phone numbers); what it refuses names the column, with `hint` if given."""
+    raw = row[key]
+    if not raw:
+        if required:
+            raise Bad(f"{label}（{key}）不能为空")
+        return None
+    try:
+        return parse(raw)
+    except ValueError as err:
+        if hint:
+            raise Bad(f"{label}（{key}）“{raw}”不对，{hint}") from None
+        raise Bad(f"{label}（{key}）不对：{getattr(err, 'message', err)}") from None
+
+
 def integer(row, key, label, *, required=False, low=0, high=10**7):
     text = row[key].replace(",", "")
     if not text:
