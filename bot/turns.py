@@ -62,15 +62,21 @@ def replay(openid: str) -> int:
         return len(events)
 
 
+def settle(event: InboundEvent, body: str, state: str, pushed: Reply | None = None) -> None:
+    """The message's outcome (its reply body sealed in the row), what follows it by push and
+    the conversation the turn changed: one transaction, committed in the SQLite writer's turn."""
+    from . import push
+
+    with inbound.writing():
+        inbound.settle(event, body, state)
+        if pushed is not None and pushed.texts:
+            push(event.openid, pushed, inbound_id=event.inbound_id)
+        Session.commit()
+
+
 def _pushed(event: InboundEvent) -> Finish:
     def finish(reply: Reply | None, state: str) -> str:
-        from . import push
-
-        with inbound.writing():
-            inbound.settle(event, "success", "late" if state == "handled" else state)
-            if reply is not None and reply.texts:
-                push(event.openid, reply, inbound_id=event.inbound_id)
-            Session.commit()
+        settle(event, "success", "late" if state == "handled" else state, reply)
         return "success"
     return finish
 

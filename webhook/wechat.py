@@ -231,8 +231,7 @@ def receive():
     over_limit = sent > _limit(current_app.config["WECHAT_MESSAGE_RATE_LIMIT"]).amount
     if inbound.store(event) and over_limit:
         answer, _ = sealer.seal(bot.flooded(event))
-        inbound.settle(event, answer, "throttled")
-        Session.commit()
+        bot.turns.settle(event, answer, "throttled")
         return _respond(answer)
     # First delivery or WeChat's copy alike: the resident's turn decides (bot.turns), here,
     # for as long as the budget lasts.
@@ -298,13 +297,7 @@ def _finisher(event: inbound.InboundEvent, sealer: _Sealer, deadline: float) -> 
         else:  # WeChat may have stopped listening: answer "success", push the whole reply
             body, rest = "success", reply
             state = "late" if state == "handled" else state
-        # The message's outcome, its reply sealed in the row, the pushes and the conversation:
-        # one transaction.
-        with inbound.writing():
-            inbound.settle(event, body, state)
-            if rest is not None and rest.texts:
-                bot.push(event.openid, rest, inbound_id=event.inbound_id)
-            Session.commit()
+        bot.turns.settle(event, body, state, rest)
         return body
     return finish
 
