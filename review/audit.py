@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import Application, AuditEntry, Session, StaffUser
 
 from . import privacy
+from .queue import capped_count
 from .routing import CST
 
 ACTIONS = {
@@ -54,19 +55,14 @@ OBJECT_TYPES = {"application": "申请", "escalation": "会商", "household": "�
                 "clue": "线索", "staff": "账号", "seeker": "求职者", "opening": "岗位"}
 PROGRAMMES_SHORT = {"dibao": "低保", "dishouru": "低收入", "tekun": "特困", "jiaoyu": "教育救助",
                     "yiliao": "医疗救助", "weifang": "危房改造", "jiuye": "就业援助", "daikuan": "创业贷款"}
-COUNT_CAP = 10_000  # beyond this the page says "10,000+" rather than count every entry
 
 
 @dataclass
 class Page:
     entries: list[AuditEntry]
-    total: int  # capped: COUNT_CAP + 1 means "more than COUNT_CAP"
+    total: int  # capped (review.queue.capped_count): COUNT_CAP + 1 means "more than COUNT_CAP"
     older: int | None  # `before` for the next page (older entries), None on the last page
     names: dict[tuple[str, int], str]  # (object_type, object_id) -> how the page names it
-
-    @property
-    def total_text(self) -> str:
-        return f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
 
 
 def search(action: str | None = None, staff_name: str | None = None, object_type: str | None = None,
@@ -91,8 +87,7 @@ def search(action: str | None = None, staff_name: str | None = None, object_type
         stmt = stmt.where(AuditEntry.at >= _utc_start(since))
     if until and until < date.max:  # through 9999-12-31 is no upper bound at all
         stmt = stmt.where(AuditEntry.at < _utc_start(until + timedelta(days=1)))
-    matching = stmt.with_only_columns(AuditEntry.id).limit(COUNT_CAP + 1).subquery()
-    total = Session.scalar(select(func.count()).select_from(matching))
+    total = capped_count(stmt)
     if before is not None:
         stmt = stmt.where(AuditEntry.id < before)
     rows = list(Session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit + 1)))
