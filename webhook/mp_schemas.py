@@ -131,6 +131,7 @@ class Situation(Body):
     financial_assets: float | None = money()
     owns_vehicle: bool | None = None
     has_able_supporter: bool | None = None
+    dibao_recipient: bool | None = None
     medical_total_cost: float | None = money()
     housing: Housing | None = None
     loan: Loan | None = None

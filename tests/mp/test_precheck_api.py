@@ -107,3 +107,22 @@ def test_json_api_needs_no_csrf_token_when_the_console_has_csrf_on(app, client):
         assert client.post("/api/mp/precheck", json=WORKED_EXAMPLE).status_code == 200
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_the_schema_takes_every_key_the_rules_take(client):
+    """webhook/mp_schemas retypes the situation for the OpenAPI document: a key the rules
+    accept and the schema does not would be refused here with a 400."""
+    from policy import situation as rules
+    from webhook import mp_schemas as schema
+
+    assert set(schema.Situation.model_fields) == set(rules.HOUSEHOLD_KEYS) | {"members", "housing", "loan"}
+    assert set(schema.Member.model_fields) == set(rules.MEMBER_KEYS) | {"disability"}
+    assert set(schema.Housing.model_fields) == set(rules.HOUSING_KEYS)
+    assert set(schema.Loan.model_fields) == set(rules.LOAN_KEYS)
+    assert set(schema.Disability.model_fields) == set(rules.DISABILITY_KEYS)
+    # a registered-unemployed 25-year-old: 就业困难 only as a member of a 低保 household
+    seeker = {"hukou_xiamen": True, "members": [{"age": 25, "registered_unemployed": True, "unemployed_months": 1}]}
+    for on_dibao in (True, False):
+        response = client.post("/api/mp/precheck", json=seeker | {"dibao_recipient": on_dibao})
+        assert response.status_code == 200, response.get_json()
+        assert (response.get_json()["programmes"]["jiuye_kunnan"]["members"] == [0]) is on_dibao
