@@ -31,8 +31,8 @@ from sqlalchemy import select
 from forms.types import cell_reader
 from models import Household, Member, Session, pii, utcnow
 from review.routing import local_date
-from models.registry import KINDS, RegistryFact, RegistryImport
-from models.tabular import Bad, checked, day, district, fail, fields, money, parsed, read_rows, refuse_rows, yesno, integer
+from models.registry import KINDS, RegistryFact, RegistryImport, facts_of
+from models.tabular import Bad, checked, day, district, fail, fields, money, parsed, read_rows, refuse_repeats, yesno, integer
 
 HEADERS = {
     "dibao_roll": ("id_number", "name", "district", "street", "programme", "monthly_amount", "since"),
@@ -246,15 +246,7 @@ def check_file(kind: str, path: str | Path) -> list[tuple[int, dict]]:
     if kind not in HEADERS:
         raise ValueError(f"unknown registry {kind!r}; registries are {', '.join(KINDS)}")
     rows = checked(read_rows(path, HEADERS[kind]), CHECKS[kind])
-    seen: dict[tuple, int] = {}
-    problems = []
-    for line, values in rows:
-        key = (values["id_number"], fact_key(kind, values))
-        if key in seen:
-            problems.append((line, f"身份证号码和第{seen[key]}行重复"))
-        seen.setdefault(key, line)
-    if problems:
-        raise refuse_rows(problems)
+    refuse_repeats(rows, lambda values: (values["id_number"], fact_key(kind, values)))
     return rows
 
 
@@ -272,7 +264,7 @@ def import_file(kind: str, path: str | Path, *, file_name: str | None = None, to
     indexes = {pii.blind_index(v["id_number"]) for _, v in rows}
     indexes |= {pii.blind_index(v["guardian_id_number"]) for _, v in rows if v.get("guardian_id_number")}
     people = _People(indexes)
-    facts = {(f.person_index, f.key): f for f in _facts(kind, indexes)}
+    facts = {(f.person_index, f.key): f for f in facts_of(kind, indexes)}
     total = len(rows)
     for done, (_, values) in enumerate(rows, start=1):
         member = _place(kind, values, people)
@@ -299,14 +291,6 @@ def import_file(kind: str, path: str | Path, *, file_name: str | None = None, to
     record.households_added = people.households_added
     Session.flush()
     return record
-
-
-def _facts(kind: str, indexes: set[str]) -> list[RegistryFact]:
-    ordered, found = sorted(indexes), []
-    for start in range(0, len(ordered), 500):
-        found += Session.scalars(select(RegistryFact).where(
-            RegistryFact.kind == kind, RegistryFact.person_index.in_(ordered[start:start + 500]))).all()
-    return found
 
 
 def summary(record: RegistryImport) -> str:

@@ -17,10 +17,10 @@ from sqlalchemy import select
 import policy
 from forms.types import cell_reader
 from models import Employer, Member, Opening, Seeker, Session, pii
-from models.registry import RegistryFact
+from models.registry import facts_of
 # The reader and cell checks are shared with discovery's registry imports (models/tabular.py).
 from models.tabular import MAX_BYTES, NO, YES, Bad, ImportRefused, read_rows  # noqa: F401 (names of this module)
-from models.tabular import checked as _checked, parsed as _parsed, day as _date, fields as _fields, district as _district, integer as _int, yesno as _yesno
+from models.tabular import checked as _checked, fail as _fail, parsed as _parsed, refuse_repeats, day as _date, fields as _fields, district as _district, integer as _int, yesno as _yesno
 
 from . import data
 
@@ -107,10 +107,6 @@ def _opening(row) -> dict:
     if errors:
         raise Bad("；".join(errors))
     return values
-
-
-def _fail(message):
-    raise Bad(message)
 
 
 def import_openings(path: str | Path) -> Outcome:
@@ -222,16 +218,12 @@ def kunnan_many(people: list[dict], today: date) -> list[bool]:
     return [0 in answer["programmes"]["jiuye_kunnan"]["members"] for answer in answers]
 
 
-def dibao_roll(id_numbers: set[str], chunk: int = 500) -> set[str]:
+def dibao_roll(id_numbers: set[str]) -> set[str]:
     """Those of `id_numbers` whose household receives 低保 by the last imported roll
     (`registry import dibao_roll`): members of a 低保 household for 就业困难."""
     by_index = {pii.blind_index(number): number for number in id_numbers}
-    indexes, found = list(by_index), set()
-    for start in range(0, len(indexes), chunk):
-        facts = Session.scalars(select(RegistryFact).where(
-            RegistryFact.kind == "dibao_roll", RegistryFact.person_index.in_(indexes[start:start + chunk])))
-        found |= {by_index[fact.person_index] for fact in facts if fact.data.get("programme") == "dibao"}
-    return found
+    return {by_index[fact.person_index] for fact in facts_of("dibao_roll", set(by_index))
+            if fact.data.get("programme") == "dibao"}
 
 
 def import_seekers(path: str | Path, today: date | None = None) -> Outcome:
@@ -241,14 +233,7 @@ def import_seekers(path: str | Path, today: date | None = None) -> Outcome:
 
     today = today or local_date(utcnow())
     rows = _checked(read_rows(path, SEEKER_HEADER), _seeker)
-    seen: dict[str, int] = {}
-    problems = []
-    for line, values in rows:
-        if values["id_number"] in seen:
-            problems.append((line, f"身份证号码和第{seen[values['id_number']]}行重复"))
-        seen.setdefault(values["id_number"], line)
-    if problems:
-        raise ImportRefused(f"有 {len(problems)} 行不对，整个文件没有导入。请改正后重新导入：", problems)
+    refuse_repeats(rows)
     people = []
     on_roll = dibao_roll({values["id_number"] for _, values in rows})
     for _, values in rows:

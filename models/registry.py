@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import Base
+from .db import Base, Session
 from .household import utcnow
 from .pii import EncryptedJSON
 
@@ -95,3 +95,13 @@ class AutoCase(Base):
     note: Mapped[dict] = mapped_column(EncryptedJSON, default=dict)
     notified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def facts_of(kind: str, indexes: set[str], chunk: int = 500) -> list[RegistryFact]:
+    """The facts of registry `kind` about these people (pii.blind_index of their identity
+    numbers), asked for in chunks a database's parameter limit takes."""
+    ordered, found = sorted(indexes), []
+    for start in range(0, len(ordered), chunk):
+        found += Session.scalars(select(RegistryFact).where(
+            RegistryFact.kind == kind, RegistryFact.person_index.in_(ordered[start:start + chunk]))).all()
+    return found

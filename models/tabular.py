@@ -40,6 +40,19 @@ def refuse_rows(problems: list[tuple[int, str]]) -> ImportRefused:
     return ImportRefused(f"有 {len(problems)} 行不对，整个文件没有导入。请改正后重新导入：", problems)
 
 
+def refuse_repeats(rows: list[tuple[int, dict]], key=lambda values: values["id_number"]) -> None:
+    """ImportRefused naming each row about the same person (by `key`) as an earlier one."""
+    seen: dict = {}
+    problems = []
+    for line, values in rows:
+        person = key(values)
+        if person in seen:
+            problems.append((line, f"身份证号码和第{seen[person]}行重复"))
+        seen.setdefault(person, line)
+    if problems:
+        raise refuse_rows(problems)
+
+
 # ---- reading ------------------------------------------------------------------------------------
 
 def read_rows(path: str | Path, header: tuple[str, ...]) -> list[tuple[int, dict]]:
