@@ -15,8 +15,6 @@ from .documents import checklist_items
 
 # Applicant answers kept in encrypted columns; the answers table never repeats them.
 PII_ANSWER_KEYS = frozenset({"name", "id_number", "phone", "address"})
-# Where a verdict carries the amount a decision would grant, in order of preference.
-AMOUNT_KEYS = ("monthly_benefit", "monthly_support", "subsidy")
 DOCUMENT_STATES = {"received": "已收到", "requested": "等居民补充", "accepted": "已确认"}
 MEDIA_STATES = {"pending": "正在从微信下载", "stored": "", "rejected": "文件无法使用", "failed": "下载失败"}
 # What the page says instead of an address this viewer may not read.
@@ -58,7 +56,6 @@ def view(staff: StaffUser, app: Application) -> dict:
         "situation": [(key, value) for key, value in situation.items() if key != "members"],
         "members": [list(member.items()) for member in situation.get("members", [])],
         "verdict": list(programme_verdict.items()),
-        "suggested_amount": next((programme_verdict[k] for k in AMOUNT_KEYS if programme_verdict.get(k)), None),
         "explanation": verdict.get("explanation", []), "today": _today(app),
         "documents": _documents(app), "checklist": checklist_items(app),
         "history": history, "escalations": cases,

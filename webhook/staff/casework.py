@@ -117,12 +117,7 @@ def household(household_id: int):
 def confirm_household_link(household_id: int, link_id: int):
     """"确认此微信用户属于本户", after staff have checked with the family."""
     home = _household(household_id)
-
-    def confirm():
-        profile.confirm_link(g.staff, home, link_id)
-        Session.commit()
-
-    return act(confirm, "已确认，这个微信用户以后可以办理本户的事项。", url_for("staff.household", household_id=household_id))
+    return act(lambda: profile.confirm_link(g.staff, home, link_id), "已确认，这个微信用户以后可以办理本户的事项。", url_for("staff.household", household_id=household_id))
 
 
 @bp.get("/households")

@@ -99,12 +99,7 @@ def jobs_update_opening(opening_id: int):
 @bp.post("/jobs/<int:opening_id>/filled")
 def jobs_fill(opening_id: int):
     opening = _opening(opening_id)
-
-    def fill():
-        console.fill_one(g.staff, opening)
-        Session.commit()
-
-    return act(fill, "已记录招到1人。", request.form.get("back") or url_for("staff.jobs_openings"))
+    return act(lambda: console.fill_one(g.staff, opening), "已记录招到1人。", request.form.get("back") or url_for("staff.jobs_openings"))
 
 
 @bp.get("/jobs/seekers")
@@ -154,7 +149,6 @@ def jobs_seeker_visit(seeker_id: int):
 
     def record():
         console.record_visit(g.staff, seeker, form.get("visit_date"), form.get("visitors", ""), form.get("findings"))
-        Session.commit()
 
     return act(record, "已登记112上门走访。", url_for("staff.jobs_seeker", seeker_id=seeker_id))
 

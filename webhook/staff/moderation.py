@@ -33,11 +33,7 @@ def held_image(check_id: int):
 
 def _decide(decision, check_id: int, done: str):
     check = _held(check_id)
-
-    def work():
-        decision(g.staff, check)
-        Session.commit()
-    return act(work, done, url_for("staff.held_list"))
+    return act(lambda: decision(g.staff, check), done, url_for("staff.held_list"))
 
 
 @bp.post("/held/<int:check_id>/release")
