@@ -20,7 +20,7 @@ from typing import NamedTuple
 from openfisca_core import periods
 from openfisca_core.parameters import Parameter
 
-from policy import params, system
+from policy import system
 
 STAFF_NOTE = "工作人员在系统中添加"
 
@@ -98,21 +98,13 @@ def install(overrides):
     """Make the shipped rules with `overrides` the rules of this process (none: the shipped rules)."""
     overrides = list(overrides)
     system.installed = apply(overrides) if overrides else None
-    _forget()
 
 
 @contextlib.contextmanager
 def previewing(rules):
     """Compute with `rules` (from `apply`) inside the block, in this thread or task only."""
     token = system.previewed.set(rules)
-    _forget()
     try:
         yield rules
     finally:
         system.previewed.reset(token)
-        _forget()
-
-
-def _forget():
-    # Values cited for people are cached by name and date, not by system.
-    params.cited.cache_clear()

@@ -23,11 +23,17 @@ def _leaves():
     return [node for node in tax_benefit_system().parameters.get_descendants() if isinstance(node, Parameter)]
 
 
-@functools.lru_cache(maxsize=4096)
 def cited(name, date):
     """The value of parameter `name` in force on `date` (YYYY-MM-DD), as a dict,
-    or None when it has no value then."""
-    node = tax_benefit_system().parameters
+    or None when it has no value then, by the rules in force here (policy.system)."""
+    return _cited(tax_benefit_system(), name, date)
+
+
+# By system too: a preview of staff's new standards in one thread must not answer for
+# another, and installing new standards needs no clearing.
+@functools.lru_cache(maxsize=4096)
+def _cited(rules, name, date):
+    node = rules.parameters
     for part in name.split("."):
         node = node.children[part]
     for value in node.values_list:  # newest first

@@ -67,3 +67,29 @@ def test_only_numeric_parameters_are_editable():
     names = overrides.editable()
     assert "dibao.standard" in names and "income.minimum_wage" in names
     assert "process.payment.route" not in names  # a sentence, not a figure
+
+
+def test_a_preview_answers_only_in_its_own_thread():
+    """Staff preview new standards in one request while residents are answered in others:
+    what the preview cites is not what another thread reads, during it or after."""
+    import threading
+
+    from policy.params import cited
+
+    seen = {}
+    inside, done = threading.Event(), threading.Event()
+
+    def resident():
+        inside.wait(5)
+        seen["during"] = cited("dibao.standard", "2026-07-15")["value"]
+        done.set()
+
+    other = threading.Thread(target=resident)
+    other.start()
+    with overrides.previewing(overrides.apply([("dibao.standard", "2026-07-01", 1000, "x")])):
+        assert cited("dibao.standard", "2026-07-15")["value"] == 1000  # cached now, for the preview
+        inside.set()
+        done.wait(5)
+    other.join(5)
+    assert seen["during"] == 800
+    assert cited("dibao.standard", "2026-07-15")["value"] == 800
