@@ -220,15 +220,10 @@ def _counted_aid(households: list[int], year: int) -> dict[int, dict]:
     return out
 
 
-def _first_paid_month(decided: date, offset: int) -> date:
-    month = decided.month - 1 + offset
-    return date(decided.year + month // 12, month % 12 + 1, 1)
-
-
 def monthly_paid(amount, decided: date, changes: list, year: int, offset: int) -> float:
     """What a monthly aid paid in `year`: `amount` each month from the first paid month, or
     what decided review items changed it to from their effective month."""
-    first_paid = _first_paid_month(decided, offset)
+    first_paid = notify.month_after(decided, offset)
     total = 0.0
     for month in range(1, 13):
         first = date(year, month, 1)
@@ -368,7 +363,7 @@ def decide(item_id: int, staff: StaffUser, accept: bool, note: str | None = None
     item.state = "accepted" if accept else "rejected"
     item.decided_by, item.decided_at, item.note = staff.username, utcnow(), note
     if accept:
-        item.effective_on = _first_paid_month(
+        item.effective_on = notify.month_after(
             today, int(notify._parameter("process.payment.start_months_after_decision", today)))
     audit.record(staff, "annual_review_accept" if accept else "annual_review_reject", "annual_review_item",
                  item.id, item.district, application=item.application_id, outcome=item.outcome)

@@ -292,11 +292,11 @@ def open_jiaoyu_case(session, household: Household, student: Member | None, stag
     household's district is unknown. The caller checked that no case exists for the student."""
     now = utcnow()
     name = student.name if student is not None and student.name else "学生"
-    guardian = applicant or _guardian(household, student)
+    payee = applicant or guardian(household, student)
     app = Application(household_id=household.id, openid=_openid(session, household.id), programme="jiaoyu",
                       form_id="jiaoyu", state="draft", district=household.district or "", street=household.street,
-                      applicant_name=(guardian.name if guardian is not None else None) or name,
-                      applicant_id_number=guardian.id_number if guardian is not None else None,
+                      applicant_name=(payee.name if payee is not None else None) or name,
+                      applicant_id_number=payee.id_number if payee is not None else None,
                       answers={}, situation=situation_, checklist=[])
     try:
         counted = routing.route(app, now)
@@ -321,7 +321,8 @@ def open_jiaoyu_case(session, household: Household, student: Member | None, stag
     return case
 
 
-def _guardian(household: Household, student: Member | None) -> Member | None:
+def guardian(household: Household, student: Member | None = None) -> Member | None:
+    """The first parent of the household (other than `student`): who an aid is paid to."""
     for member in household.members:
         if member is not student and member.relation in PARENTS:
             return member

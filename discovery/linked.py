@@ -22,7 +22,7 @@ from models.registry import AutoCase, RegistryFact
 from review import labels
 from review.routing import local_date
 
-from .cases import add_item, open_jiaoyu_case, PARENTS
+from .cases import add_item, guardian, open_jiaoyu_case
 
 TRIGGERS = ("dibao", "tekun")
 
@@ -41,7 +41,7 @@ def after_decision(session, application: Application) -> dict:
                                                     AutoCase.year == today.year)):
             continue
         case = open_jiaoyu_case(session, household, member, stage, _with_date(situation, today), key,
-                                f"家庭的{what}", today, "linked", applicant=_applicant(household))
+                                f"家庭的{what}", today, "linked", applicant=guardian(household))
         if case is not None:
             opened["cases"].append(case.id)
     people = "特困人员" if application.programme == "tekun" else "低保家庭成员"
@@ -88,7 +88,4 @@ def _students(session, application: Application, household: Household) -> list[t
         keys.add(fact.person_index)
     return found
 
-
-def _applicant(household: Household) -> Member | None:
-    return next((m for m in household.members if m.relation in PARENTS), None)
 

@@ -275,7 +275,8 @@ def import_file(kind: str, path: str | Path, *, file_name: str | None = None, to
         key = fact_key(kind, values)
         fact = facts.get((index, key))
         if fact is None:
-            Session.flush()  # the member (and household) get their ids
+            if member.id is None:
+                Session.flush()  # a new member (and household) get their ids
             Session.add(RegistryFact(kind=kind, person_index=index, key=key, household_id=member.household_id,
                                      member_id=member.id, data=data, file_name=record.file_name,
                                      imported_on=today, import_id=record.id))

@@ -115,7 +115,7 @@ def approved(app: Application) -> OutboundMessage | None:
     from .lifecycle import MONTHLY_AMOUNT
 
     decided = local_date(app.decided_at or utcnow())
-    start = _month_after(decided, int(_parameter("process.payment.start_months_after_decision", decided)))
+    start = month_after(decided, int(_parameter("process.payment.start_months_after_decision", decided)))
     return _notify(app, "approved", "approved", amount=_money(app.decision_amount),
                    monthly=app.programme in MONTHLY_AMOUNT, status_only=app.programme == "dishouru",
                    start=f"{start.year}年{start.month}月", route=_parameter("process.payment.route", decided))
@@ -143,7 +143,8 @@ def _parameter(name: str, on: date | None = None):
     return policy.params.cited(name, (on or local_date(utcnow())).isoformat())["value"]
 
 
-def _month_after(day: date, months: int) -> date:
+def month_after(day: date, months: int) -> date:
+    """The first day of the month `months` after `day`'s."""
     month = day.month - 1 + months
     return date(day.year + month // 12, month % 12 + 1, 1)
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from discovery import registries
+from discovery.programmes import ITEM_STATES
 from models import Household, Session, kv
 from models.queues import enqueue
 from models.registry import KINDS, DiscoveryItem, RegistryImport
@@ -26,7 +27,6 @@ from . import bp, found
 IMPORT_JOB = "tasks.discovery.import_registry"
 JOB_ID = re.compile(r"[0-9a-f]{32}")
 ITEM_KINDS = {"likely_eligible": "疑似符合、未申请", "linked": "联动办理", "no_district": "住址待核实"}
-ITEM_STATES = {"open": "待核实", "done": "已办理", "dismissed": "不需办理"}
 WORKLIST_SIZE = 200
 
 
