@@ -41,7 +41,7 @@ def summary(staff: StaffUser, now: datetime | None = None) -> dict:
         by_state[state] = by_state.get(state, 0) + count
         by_programme[programme] = by_programme.get(programme, 0) + count
         by_district[district] = by_district.get(district, 0) + count
-    overdue = Session.scalar(_columns(scoped, func.count()).where(routing.overdue_clause(now)))
+    overdue_places = _overdue_counts(staff, scoped, now)
     decisions = _durations(_last_years_decisions(scoped, now), Application.submitted_at, Application.decided_at,
                            spans=DECISION_SPANS)
     cases = access.escalations(staff)
@@ -54,7 +54,8 @@ def summary(staff: StaffUser, now: datetime | None = None) -> dict:
         "by_programme": bars([(labels.programme(p), n) for p, n in sorted(by_programme.items())]),
         "by_district": bars([(d, by_district.get(d, 0)) for d in district_order]),
         "pending": sum(by_state.get(s, 0) for s in routing.OPEN_STATES),
-        "overdue": overdue,
+        "overdue": sum(overdue_places.values()),
+        "overdue_places": overdue_places,
         "decisions": decisions["count"],
         "decision_days_median": _rounded(decisions["median"], DAY),
         "decision_days_max": _rounded(decisions["max"], DAY),
@@ -70,7 +71,7 @@ def pictures(staff: StaffUser, numbers: dict, now: datetime | None = None) -> di
     now = now or utcnow()
     scoped = access.applications(staff)
     return {"weekly": _weekly(scoped, now), "decision": charts.decision_times(numbers["decision_spans"]),
-            "overdue": _overdue_places(staff, scoped, now)}
+            "overdue": _overdue_chart(staff, numbers["overdue_places"])}
 
 
 # ---- the charts' figures -------------------------------------------------------------------------
@@ -95,11 +96,15 @@ def _weekly(scoped: Select, now: datetime) -> Markup:
     return charts.weekly([f"{d.month}/{d.day}" for d in mondays], dict(sorted(series.items())))
 
 
-def _overdue_places(staff: StaffUser, scoped: Select, now: datetime) -> Markup:
-    """Overdue applications per district for the city, per street for a district's team."""
+def _overdue_counts(staff: StaffUser, scoped: Select, now: datetime) -> dict:
+    """Overdue applications per district for the city, per street for a district's team:
+    the dashboard's overdue figure is their sum."""
     place = Application.district if access.city_wide(staff) else Application.street
-    found = dict(Session.execute(_columns(scoped, place, func.count()).where(routing.overdue_clause(now))
-                                 .group_by(place)).all())
+    return dict(Session.execute(_columns(scoped, place, func.count()).where(routing.overdue_clause(now))
+                                .group_by(place)).all())
+
+
+def _overdue_chart(staff: StaffUser, found: dict) -> Markup:
     if access.city_wide(staff):
         places = [(d, found.get(d, 0)) for d in DISTRICTS]
     else:
