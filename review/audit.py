@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import Application, AuditEntry, Session, StaffUser
 
-from . import privacy
+from . import labels, privacy
 from .queue import capped_count
 from .routing import CST
 
@@ -53,8 +53,6 @@ def record(staff: StaffUser | None, action: str, object_type: str | None = None,
 # What the log calls the objects it names: "申请 8 · 低保", "家庭 3", "线索 5".
 OBJECT_TYPES = {"application": "申请", "escalation": "会商", "household": "家庭", "visit": "走访",
                 "clue": "线索", "staff": "账号", "seeker": "求职者", "opening": "岗位"}
-PROGRAMMES_SHORT = {"dibao": "低保", "dishouru": "低收入", "tekun": "特困", "jiaoyu": "教育救助",
-                    "yiliao": "医疗救助", "weifang": "危房改造", "jiuye": "就业援助", "daikuan": "创业贷款"}
 
 
 @dataclass
@@ -109,7 +107,7 @@ def object_names(entries: list[AuditEntry]) -> dict[tuple[str, int], str]:
         if e.object_id is not None:
             name = f"{name} {e.object_id}"
         if e.object_id in programmes and e.object_type == "application":
-            name += " · " + PROGRAMMES_SHORT.get(programmes[e.object_id], programmes[e.object_id])
+            name += " · " + labels.PROGRAMMES_SHORT.get(programmes[e.object_id], programmes[e.object_id])
         names[(e.object_type, e.object_id)] = name
     return names
 

@@ -12,7 +12,6 @@ from sqlalchemy import Select, and_, case, func, literal_column
 from models import DISTRICTS, Application, Escalation, Session, StaffUser, utcnow
 
 from . import access, charts, labels, routing
-from .audit import PROGRAMMES_SHORT
 
 DECISION_WINDOW = timedelta(days=365)  # time to decision over the last year's decisions
 WEEKS = 12  # the weekly chart's span
@@ -91,7 +90,7 @@ def _weekly(scoped: Select, now: datetime) -> Markup:
     for monday, programme, count in rows:
         monday = _as_date(monday)
         if monday in mondays:
-            name = PROGRAMMES_SHORT.get(programme, programme)
+            name = labels.PROGRAMMES_SHORT.get(programme, programme)
             series.setdefault(name, [0] * WEEKS)[mondays.index(monday)] += count
     return charts.weekly([f"{d.month}/{d.day}" for d in mondays], dict(sorted(series.items())))
 

@@ -22,6 +22,9 @@ PROGRAMMES = {
     "jiuye": "就业援助",
     "daikuan": "创业担保贷款",
 }
+# Where a line is short (charts, the audit log, the publicity notice): 低保, not 最低生活保障（低保）.
+PROGRAMMES_SHORT = {"dibao": "低保", "dishouru": "低收入", "tekun": "特困", "jiaoyu": "教育救助",
+                    "yiliao": "医疗救助", "weifang": "危房改造", "jiuye": "就业援助", "daikuan": "创业贷款"}
 
 STATES = {
     "draft": "草稿（还没提交）",

@@ -46,8 +46,6 @@ FINAL = ("approved", "rejected", "withdrawn")
 # (低收入 is a status, paid nothing monthly).
 PUBLICITY_PROGRAMMES = ("dibao", "tekun", "dishouru")
 MONTHLY_AMOUNT = {"dibao": "monthly_benefit", "tekun": "monthly_support"}
-# How a community notice board names them.
-SHORT_NAMES = {"dibao": "低保", "tekun": "特困", "dishouru": "低收入"}
 
 VERBS = {"submitted": "提交", "in_review": "开始审核", "need_documents": "要求补充材料",
          "publicity": "开始公示", "approved": "批准", "rejected": "作出不予批准的决定", "withdrawn": "撤回"}
@@ -255,7 +253,7 @@ def approve(application_id: int, staff: StaffUser, amount: str | Decimal | None,
                                 "公示期满后才能批准。请先“开始公示”。")
     if app.state == "publicity":
         if app.publicity_until is not None and utcnow() <= app.publicity_until:
-            raise InvalidTransition(f"公示到{_day(app.publicity_until)}结束，期满后才能作出批准决定。")
+            raise InvalidTransition(f"公示到{labels.day(app.publicity_until)}结束，期满后才能作出批准决定。")
         if amount is None or (isinstance(amount, str) and not amount.strip()):
             amount, reason = app.decision_amount, reason or app.amount_reason
     elif app.state != "in_review":
@@ -355,7 +353,7 @@ def checked_amount(app: Application, amount, reason: str | None) -> tuple[Decima
 def public_notice(app: Application, amount: Decimal | None) -> str:
     """The line posted in the community, masked: 张某 · 筼筜街道 · 低保 · 每月 735 元."""
     surname = (app.applicant_name or "").strip()[:1]
-    parts = [f"{surname}某" if surname else "申请人", app.street or app.district, SHORT_NAMES.get(app.programme, labels.programme(app.programme))]
+    parts = [f"{surname}某" if surname else "申请人", app.street or app.district, labels.PROGRAMMES_SHORT[app.programme]]
     if amount is not None:
         parts.append(f"每月 {notify.money(amount)} 元")
     return " · ".join(parts)
@@ -374,7 +372,7 @@ def decision_panel(app: Application) -> dict:
         "bounds": bounds and (notify.money(bounds[0]), notify.money(bounds[1])),
         "publicity_days": int(_parameter("process.deadlines.publicity_days", routing.local_date(now))),
         "publicity_over": app.state == "publicity" and app.publicity_until is not None and now > app.publicity_until,
-        "publicity_until": _day(app.publicity_until) if app.publicity_until else None,
+        "publicity_until": labels.day(app.publicity_until) if app.publicity_until else None,
         "notice": public_notice(app, app.decision_amount if app.state == "publicity" else figure),
         "objections": list(app.objections),
         "extendable": app.state in routing.OPEN_STATES and app.extended_at is None and app.submitted_at is not None,
@@ -397,11 +395,6 @@ def _text_amount(value) -> str | None:
 
 def _parameter(name: str, on) -> object:
     return policy.params.cited(name, on.isoformat())["value"]
-
-
-def _day(moment) -> str:
-    day = routing.local_date(moment)
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _required(text: str | None, empty: str, limit: int) -> str:

@@ -6,7 +6,7 @@ change it reports, and the delivery is queued once that commit succeeds.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import policy
@@ -24,17 +24,12 @@ from .routing import local_date
 REMARK_LIMIT = 100
 
 
-def _day(moment: datetime) -> str:
-    day = local_date(moment)
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _template(first: str, subject: str, status: str, remark: str) -> dict:
     if len(remark) > REMARK_LIMIT:
         remark = remark[:REMARK_LIMIT - 1] + "…"
     return {"template_id": outbound.template_id("status"), "data": {
         "first": {"value": first}, "keyword1": {"value": subject}, "keyword2": {"value": status},
-        "keyword3": {"value": _day(utcnow())}, "remark": {"value": remark},
+        "keyword3": {"value": labels.day(utcnow())}, "remark": {"value": remark},
     }}
 
 
@@ -48,7 +43,7 @@ def _subscribe(app: Application, subject: str, status: str, remark: str) -> dict
     used when the resident granted one; it opens the application in the mini-program."""
     return {"page": f"pages/applications/detail?id={app.id}", "data": {
         "thing1": {"value": _thing(subject)}, "thing2": {"value": _thing(status)},
-        "date3": {"value": _day(utcnow())}, "thing4": {"value": _thing(remark)}}}
+        "date3": {"value": labels.day(utcnow())}, "thing4": {"value": _thing(remark)}}}
 
 
 def _send(app: Application, text: str, status: str, remark: str,
@@ -85,7 +80,7 @@ def _notify(app: Application, event: str, state: str, **context) -> OutboundMess
 
 
 def submitted(app: Application) -> OutboundMessage | None:
-    return _notify(app, "submitted", "submitted", due=_day(app.deadline_at))
+    return _notify(app, "submitted", "submitted", due=labels.day(app.deadline_at))
 
 
 def review_started(app: Application) -> OutboundMessage | None:
@@ -102,12 +97,12 @@ def documents_complete(app: Application) -> OutboundMessage | None:
 
 
 def publicity_started(app: Application, notice: str) -> OutboundMessage | None:
-    return _notify(app, "publicity_started", "publicity", notice=notice, until=_day(app.publicity_until),
+    return _notify(app, "publicity_started", "publicity", notice=notice, until=labels.day(app.publicity_until),
                    days=_parameter("process.deadlines.publicity_days"))
 
 
 def extended(app: Application, days: int) -> OutboundMessage | None:
-    return _notify(app, "extended", app.state, days=days, due=_day(app.deadline_at), reason=app.extension_reason)
+    return _notify(app, "extended", app.state, days=days, due=labels.day(app.deadline_at), reason=app.extension_reason)
 
 
 def approved(app: Application) -> OutboundMessage | None:
@@ -133,7 +128,7 @@ def clue_outcome(clue, outcome: str) -> OutboundMessage | None:
     (outcome: "triaged" or "closed"); never who the family is."""
     if not clue.reporter_openid:
         return None
-    text = _env.get_template("clue_outcome.txt").render(outcome=outcome, day=_day(clue.created_at)).strip()
+    text = _env.get_template("clue_outcome.txt").render(outcome=outcome, day=labels.day(clue.created_at)).strip()
     return outbound.send(clue.reporter_openid, content=text, template=_template(
         "您反映的困难线索有了处理结果", "困难线索", "已建档走访" if outcome == "triaged" else "已核实",
         "请进入公众号查看处理结果。"))
