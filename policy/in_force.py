@@ -10,6 +10,8 @@ A parameter with no value on a date (not yet in force, or ended) reads as NaN,
 so a formula can say "not covered" instead of failing the whole batch.
 """
 
+import functools
+
 import numpy
 
 # The last view handed out, per entity: formulas of one simulation ask for the
@@ -38,21 +40,13 @@ def in_force(population, period, parameters):
     return view
 
 
-# Views of one date, by the parameter node they read (kept alive here, so its identity
-# cannot be reused): every simulation of the same month reads the values already looked up.
-# A node is openfisca's snapshot of the parameters on a date; changed parameters give a new one.
-_views = {}
-
-
+# Views of one date, by the parameter node they read (a node hashes by identity and the
+# cache keeps it alive): every simulation of the same month reads the values already looked
+# up. A node is openfisca's snapshot of the parameters on a date; changed parameters give a
+# new one. 1000 is far more months than the rules cover.
+@functools.lru_cache(maxsize=1000)
 def _one_date(node):
-    seen = _views.get(id(node))
-    if seen is not None and seen[0] is node:
-        return seen[1]
-    if len(_views) > 1000:  # far more months than the rules cover
-        _views.clear()
-    view = InForce([node], None)
-    _views[id(node)] = (node, view)
-    return view
+    return InForce([node], None)
 
 
 class InForce:

@@ -396,17 +396,17 @@ def household_phones(household: Household) -> set[str]:
     return {_digits(p) for p in phones if p}
 
 
-def _resident(openid: str) -> Resident:
-    resident = Session.scalar(select(Resident).where(Resident.openid == openid))
-    if resident is None:
-        resident = Resident(openid=openid)
-        Session.add(resident)
-    return resident
+def resident(openid: str) -> Resident:
+    """The WeChat user's row, added to the session when it is the first time they are seen."""
+    found = Session.scalar(select(Resident).where(Resident.openid == openid))
+    if found is None:
+        found = Resident(openid=openid)
+        Session.add(found)
+    return found
 
 
 def _link(household: Household, link: HouseholdLink, who: str) -> None:
-    resident = _resident(link.openid)
-    resident.household = household
+    resident(link.openid).household = household
     link.state, link.confirmed_by, link.confirmed_at = "confirmed", who, utcnow()
     Session.add(HouseholdChange(household_id=household.id, key="linked_account", old=None,
                                 new=short_openid(link.openid), who=who))

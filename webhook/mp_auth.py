@@ -17,11 +17,10 @@ from functools import wraps
 from flask import current_app, g, jsonify, request
 from flask_limiter.util import get_remote_address
 
-from sqlalchemy import select
-
 from bot import drafts
 from channels.wechat_api import WeChatAPI, WeChatError
-from models import Resident, Session, kv, pii
+from models import Session, kv, pii
+from review import profile
 
 TOKEN_TTL_S = 2 * 3600
 PREFIX = "mp:token:"
@@ -156,9 +155,5 @@ def confirm_phone(code: str) -> dict:
             or watermark.get("appid") != current_app.config["MINIPROGRAM_APP_ID"]:
         raise LoginRefused("暂时无法向微信确认手机号，请稍后再试。", 503)
     phone = number if country == "86" else f"+{country} {number}"
-    resident = Session.scalar(select(Resident).where(Resident.openid == session.openid))
-    if resident is None:
-        resident = Resident(openid=session.openid)
-        Session.add(resident)
-    resident.phone = phone
+    profile.resident(session.openid).phone = phone
     return {"phone": pii.mask(phone), "country_code": country}
