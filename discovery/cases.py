@@ -33,6 +33,7 @@ from sqlalchemy import select
 import policy
 from models import Application, Household, Member, Resident, Session, Transition, utcnow
 from models.registry import AutoCase, DiscoveryItem, RegistryFact
+from models.tabular import months_since
 from review import labels, routing
 from review.errors import ReviewError
 
@@ -89,26 +90,19 @@ def disability_words(data: dict) -> str:
     return f"{GRADE_WORDS[data['grade']]}级{DISABILITY_KINDS[data['kind']]}残疾"
 
 
-def load(household_ids: list[int] | None = None, today: date | None = None) -> list[Known]:
-    """Every household with a member of known age (or those named), with its registry facts."""
+def load(today: date | None = None) -> list[Known]:
+    """Every household with a member of known age, with its registry facts."""
     today = today or routing.local_date(utcnow())
     households = select(Household).order_by(Household.id)
-    if household_ids is not None:
-        households = households.where(Household.id.in_(household_ids))
     by_id = {h.id: h for h in Session.scalars(households)}
     members: dict[int, list[Member]] = defaultdict(list)
     rows = select(Member).where(Member.birth_year.is_not(None)).order_by(Member.household_id, Member.position, Member.id)
-    if household_ids is not None:
-        rows = rows.where(Member.household_id.in_(household_ids))
     for member in Session.scalars(rows):
         members[member.household_id].append(member)
     facts: dict[int, dict[int, dict[str, dict]]] = defaultdict(lambda: defaultdict(dict))
     medical: dict[int, dict] = defaultdict(lambda: {"out_of_pocket": 0.0, "medical_aid_paid": 0.0})
     roll: dict[int, set[str]] = defaultdict(set)
-    fact_rows = select(RegistryFact)
-    if household_ids is not None:
-        fact_rows = fact_rows.where(RegistryFact.household_id.in_(household_ids))
-    for fact in Session.scalars(fact_rows):
+    for fact in Session.scalars(select(RegistryFact)):
         if fact.kind == "medical":
             if fact.data["year"] == today.year - 1:  # last year's spending counts (二㈠)
                 medical[fact.household_id]["out_of_pocket"] += fact.data["out_of_pocket"]
@@ -120,11 +114,6 @@ def load(household_ids: list[int] | None = None, today: date | None = None) -> l
             facts[fact.household_id][fact.member_id][fact.kind] = fact.data
     return [Known(household=by_id[hid], members=members[hid], facts=facts[hid], medical=medical[hid],
                   roll=roll[hid]) for hid in by_id if members.get(hid)]
-
-
-def _months_since(text: str, today: date) -> int:
-    since = date.fromisoformat(text)
-    return max((today.year - since.year) * 12 + today.month - since.month - (today.day < since.day), 0)
 
 
 def situation(known: Known, today: date) -> dict:
@@ -148,7 +137,7 @@ def situation(known: Known, today: date) -> dict:
                                          or (member.relation in CHILDREN and parent_disabled))
         if "unemployment" in facts:
             person["registered_unemployed"] = True
-            person["unemployed_months"] = min(_months_since(facts["unemployment"]["registered_on"], today), 1200)
+            person["unemployed_months"] = min(months_since(date.fromisoformat(facts["unemployment"]["registered_on"]), today), 1200)
         members.append(person)
     return {"date": today.isoformat(), "hukou_xiamen": bool(known.household.hukou_xiamen), "members": members,
             "annual_medical_expense": known.medical["out_of_pocket"],
@@ -173,7 +162,7 @@ def hardship(known: Known, today: date) -> list[str]:
         if "disability" in facts:
             parts.append("残联登记" + disability_words(facts["disability"]))
         if "unemployment" in facts:
-            months = _months_since(facts["unemployment"]["registered_on"], today)
+            months = months_since(date.fromisoformat(facts["unemployment"]["registered_on"]), today)
             if months >= LONG_UNEMPLOYED_MONTHS:
                 parts.append(f"失业登记 {months} 个月")
     if known.medical["out_of_pocket"] >= HIGH_MEDICAL:
@@ -183,11 +172,10 @@ def hardship(known: Known, today: date) -> list[str]:
 
 # ---- the run -----------------------------------------------------------------------------------
 
-def discover(today: date | None = None, household_ids: list[int] | None = None) -> Outcome:
-    """Assess every known household (or those named) and add cases and worklist items; the
-    caller commits."""
+def discover(today: date | None = None) -> Outcome:
+    """Assess every known household and add cases and worklist items; the caller commits."""
     today = today or routing.local_date(utcnow())
-    everyone = load(household_ids, today)
+    everyone = load(today)
     outcome = Outcome(households=len(everyone))
     with_students = [k for k in everyone if students(k)]
     situations = [situation(k, today) for k in everyone]

@@ -32,7 +32,7 @@ from forms.types import cell_reader
 from models import Household, Member, Session, pii, utcnow
 from review.routing import local_date
 from models.registry import KINDS, RegistryFact, RegistryImport, facts_of
-from models.tabular import Bad, checked, day, district, fail, fields, money, parsed, read_rows, refuse_repeats, yesno, integer
+from models.tabular import Bad, birth_year, checked, day, district, fail, fields, money, parsed, read_rows, refuse_repeats, yesno, integer
 
 HEADERS = {
     "dibao_roll": ("id_number", "name", "district", "street", "programme", "monthly_amount", "since"),
@@ -172,10 +172,6 @@ def fact_key(kind: str, values: dict) -> str:
 
 def district_of(id_number: str | None) -> str:
     return AREA_DISTRICTS.get((id_number or "")[:6], "")
-
-
-def birth_year(id_number: str) -> int:
-    return int(id_number[6:10])
 
 
 def sex_of(id_number: str) -> str:

@@ -20,7 +20,7 @@ from models import Employer, Member, Opening, Seeker, Session, pii
 from models.registry import facts_of
 # The reader and cell checks are shared with discovery's registry imports (models/tabular.py).
 from models.tabular import MAX_BYTES, NO, YES, Bad, ImportRefused, read_rows  # noqa: F401 (names of this module)
-from models.tabular import checked as _checked, fail as _fail, parsed as _parsed, refuse_repeats, day as _date, fields as _fields, district as _district, integer as _int, yesno as _yesno
+from models.tabular import birth_year, checked as _checked, months_since, fail as _fail, parsed as _parsed, refuse_repeats, day as _date, fields as _fields, district as _district, integer as _int, yesno as _yesno
 
 from . import data
 
@@ -192,16 +192,6 @@ def _seeker(row) -> dict:
     ))
 
 
-def birth_year(id_number: str) -> int:
-    return int(id_number[6:10])
-
-
-def unemployed_months(since: date | None, today: date) -> int:
-    if since is None:
-        return 0
-    return max((today.year - since.year) * 12 + today.month - since.month - (today.day < since.day), 0)
-
-
 def kunnan_many(people: list[dict], today: date) -> list[bool]:
     """就业困难人员 by the rules (policy.assess_many), one situation per person. A registry row
     says nothing of 户籍 or disability: it is assessed as a Xiamen resident on the
@@ -241,7 +231,7 @@ def import_seekers(path: str | Path, today: date | None = None) -> Outcome:
         born = birth_year(values["id_number"])
         people.append({"age": today.year - born if age is None else age, "sex": values["sex"],
                        "registered_unemployed": values["registered_unemployed"],
-                       "unemployed_months": unemployed_months(values["unemployed_since"], today),
+                       "unemployed_months": months_since(values["unemployed_since"], today),
                        "dibao_recipient": values["id_number"] in on_roll})
         values["birth_year"] = born
     verdicts = kunnan_many(people, today)

@@ -157,6 +157,18 @@ def parsed(row, key, label, parse, *, required=True, hint=None):
         raise Bad(f"{label}（{key}）不对：{getattr(err, 'message', err)}") from None
 
 
+def birth_year(id_number: str) -> int:
+    """From a checked identity number (YYYY at positions 7–10)."""
+    return int(id_number[6:10])
+
+
+def months_since(since: date | None, today: date) -> int:
+    """Whole months from `since` to `today` (0 without a date, or for one still to come)."""
+    if since is None:
+        return 0
+    return max((today.year - since.year) * 12 + today.month - since.month - (today.day < since.day), 0)
+
+
 def integer(row, key, label, *, required=False, low=0, high=10**7):
     text = row[key].replace(",", "")
     if not text:
